@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ObservabilityConfig(AppConfig):
+    name = "autopost.observability"
+    label = "observability"
+
+    def ready(self):
+        from autopost.observability.logging import configure_logging
+
+        configure_logging()
