@@ -1,3 +1,5 @@
+pytest_plugins = ["autopost.testing.fixtures"]
+
 import pytest
 
 from autopost.accounts.models import User

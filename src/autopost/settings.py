@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "autopost.connections",
     "autopost.publishing",
     "autopost.web",
+    "autopost.sandbox",
 ]
 
 MIDDLEWARE = [

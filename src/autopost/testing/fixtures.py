@@ -1,0 +1,1 @@
+"""Shared pytest fixtures (the sandbox server and its control client live here)."""
