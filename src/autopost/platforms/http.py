@@ -53,7 +53,9 @@ def build_client(
     *,
     read_timeout: float | None = None,
     headers: dict[str, str] | None = None,
+    transport: httpx.BaseTransport | None = None,
 ) -> httpx.Client:
+    """An ``httpx.Client`` for one provider; ``transport`` is for tests (``httpx.MockTransport``)."""
     timeout = httpx.Timeout(
         connect=settings.HTTP_CONNECT_TIMEOUT,
         read=read_timeout or settings.HTTP_READ_TIMEOUT,
@@ -66,6 +68,7 @@ def build_client(
         headers={"User-Agent": USER_AGENT, **(headers or {})},
         event_hooks={"response": [_log_response]},
         follow_redirects=False,
+        transport=transport,
     )
 
 
@@ -82,3 +85,6 @@ def translate_errors(platform_label: str) -> Iterator[None]:
         ) from None
     except httpx.TransportError:
         raise TransientError(f"Ошибка сети при обращении к {platform_label}", code="platform_network_error") from None
+    except httpx.HTTPError:
+        # Undecodable bodies, redirect loops: never let an httpx exception (with its URL) escape.
+        raise TransientError(f"Ошибка сети при обращении к {platform_label}", code="platform_http_error") from None
