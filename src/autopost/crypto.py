@@ -77,7 +77,11 @@ def decrypt_with(value: str, keys: list[bytes]) -> tuple[str, int]:
             plain = AESGCM(key).decrypt(iv, ciphertext + tag, None)
         except InvalidTag:
             continue
-        return plain.decode("utf-8"), index
+        try:
+            return plain.decode("utf-8"), index
+        except UnicodeDecodeError:
+            # The error's repr would carry the plaintext bytes.
+            raise CryptoError("Decrypted value is not UTF-8 text") from None
     raise CryptoError(
         "Encrypted value could not be decrypted: wrong key or the value was tampered with"
     )
