@@ -187,6 +187,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(env("AUTOPOST_MEDIA_DIR") or DATA_DIR / "media").resolve()
 MEDIA_URL = "media/"

@@ -61,6 +61,7 @@ class Publication(models.Model):
     lease_token = models.UUIDField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     job_id = models.CharField(max_length=64, blank=True, default="")
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     last_error_code = models.CharField(max_length=64, blank=True, default="")
     last_error_message = models.CharField(max_length=1000, blank=True, default="")
     remote_id = models.CharField(max_length=128, blank=True, default="")
