@@ -114,7 +114,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "autopost.sqlite3",
+            "NAME": Path(env("AUTOPOST_SQLITE_PATH") or DATA_DIR / "autopost.sqlite3"),
             "OPTIONS": {
                 # WAL lets the web server read while the worker writes; IMMEDIATE takes the write
                 # lock at BEGIN so two writers queue on the busy timeout instead of deadlocking.
