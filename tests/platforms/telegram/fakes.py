@@ -14,11 +14,15 @@ class FakeTelegram:
     """A scripted Bot API: queue replies per method, then read back the requests it got."""
 
     def __init__(self):
-        self.replies: dict[str, list[httpx.Response | Callable[[httpx.Request], httpx.Response]]] = {}
+        self.replies: dict[
+            str, list[httpx.Response | Callable[[httpx.Request], httpx.Response]]
+        ] = {}
         self.requests: list[httpx.Request] = []
         self.transport = httpx.MockTransport(self._handle)
 
-    def reply(self, method: str, body: Any = None, status: int = 200, *, content=None, headers=None):
+    def reply(
+        self, method: str, body: Any = None, status: int = 200, *, content=None, headers=None
+    ):
         if content is None:
             content = json.dumps(body).encode()
             headers = {"Content-Type": "application/json", **(headers or {})}

@@ -24,7 +24,12 @@ TOKEN_SECRET = BOT_TOKEN.split(":", 1)[1]
 ROWS = [
     # (status, body, error class, code)
     (401, error(401, "Unauthorized"), AuthExpired, "telegram_token_invalid"),
-    (401, error(401, "Unauthorized: invalid token specified"), AuthExpired, "telegram_token_invalid"),
+    (
+        401,
+        error(401, "Unauthorized: invalid token specified"),
+        AuthExpired,
+        "telegram_token_invalid",
+    ),
     (404, error(404, "Not Found"), AuthExpired, "telegram_token_invalid"),
     (404, error(404, "Not Found: method not found"), AuthExpired, "telegram_token_invalid"),
     (400, error(400, "Bad Request: chat not found"), PermanentError, "telegram_chat_not_found"),
@@ -72,24 +77,39 @@ ROWS = [
     ),
     (
         400,
-        error(400, "Bad Request: group chat was upgraded to a supergroup chat",
-              migrate_to_chat_id=-1009876543210),
+        error(
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            migrate_to_chat_id=-1009876543210,
+        ),
         PermanentError,
         "telegram_chat_migrated",
     ),
     (413, error(413, "Request Entity Too Large"), PermanentError, "file_too_large"),
-    (429, error(429, "Too Many Requests: retry after 35", retry_after=35), RateLimited, "rate_limited"),
+    (
+        429,
+        error(429, "Too Many Requests: retry after 35", retry_after=35),
+        RateLimited,
+        "rate_limited",
+    ),
     (500, error(500, "Internal Server Error"), TransientError, "telegram_server_error"),
     (502, error(502, "Bad Gateway"), TransientError, "telegram_server_error"),
     (400, error(400, "Bad Request: message text is empty"), PermanentError, "telegram_bad_request"),
-    (403, error(403, "Forbidden: bot can't initiate conversation"), PermanentError, "telegram_forbidden"),
+    (
+        403,
+        error(403, "Forbidden: bot can't initiate conversation"),
+        PermanentError,
+        "telegram_forbidden",
+    ),
 ]
 
 
 def call_get_me(telegram) -> PlatformError:
-    with TelegramClient(BOT_TOKEN, transport=telegram.transport) as client:
-        with pytest.raises(PlatformError) as caught:
-            client.get_me()
+    with (
+        TelegramClient(BOT_TOKEN, transport=telegram.transport) as client,
+        pytest.raises(PlatformError) as caught,
+    ):
+        client.get_me()
     return caught.value
 
 
@@ -107,7 +127,9 @@ def assert_no_token(exc: BaseException) -> None:
 
 
 @pytest.mark.parametrize(("status", "body", "error_class", "code"), ROWS)
-def test_each_documented_error_maps_to_its_class_and_code(telegram, status, body, error_class, code):
+def test_each_documented_error_maps_to_its_class_and_code(
+    telegram, status, body, error_class, code
+):
     telegram.reply("getMe", body, status)
 
     exc = call_get_me(telegram)
@@ -132,7 +154,9 @@ def test_chat_errors_carry_the_users_words(telegram):
     assert call_get_me(telegram).message == "Канал не найден: проверьте @имя или ID канала"
     telegram.reply("getMe", error(403, "Forbidden: bot is not a member of the channel chat"), 403)
     assert call_get_me(telegram).message == "Бот не добавлен в канал: добавьте его администратором"
-    telegram.reply("getMe", error(400, "Bad Request: need administrator rights in the channel chat"), 400)
+    telegram.reply(
+        "getMe", error(400, "Bad Request: need administrator rights in the channel chat"), 400
+    )
     assert call_get_me(telegram).message == "У бота нет права «Публикация сообщений» в канале"
 
 
@@ -155,8 +179,11 @@ def test_too_large_names_the_local_server_limit(telegram, settings):
 
 
 def test_migrated_chat_names_the_new_id(telegram):
-    body = error(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                 migrate_to_chat_id=-1009876543210)
+    body = error(
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=-1009876543210,
+    )
     telegram.reply("getMe", body, 400)
 
     exc = call_get_me(telegram)
@@ -178,8 +205,9 @@ def test_retry_after_comes_from_the_parameters(telegram):
 
 
 def test_retry_after_falls_back_to_the_header(telegram):
-    telegram.reply("getMe", error(429, "Too Many Requests: retry after 7"), 429,
-                   headers={"Retry-After": "7"})
+    telegram.reply(
+        "getMe", error(429, "Too Many Requests: retry after 7"), 429, headers={"Retry-After": "7"}
+    )
 
     exc = call_get_me(telegram)
 
@@ -204,8 +232,12 @@ def test_retry_after_defaults_when_telegram_gives_none(telegram, headers):
 
 
 def test_non_json_bad_gateway_is_transient(telegram):
-    telegram.reply("getMe", content=b"<html><h1>502 Bad Gateway</h1></html>", status=502,
-                   headers={"Content-Type": "text/html"})
+    telegram.reply(
+        "getMe",
+        content=b"<html><h1>502 Bad Gateway</h1></html>",
+        status=502,
+        headers={"Content-Type": "text/html"},
+    )
 
     exc = call_get_me(telegram)
 
@@ -235,8 +267,12 @@ def test_unreadable_reply_is_transient_and_logged_without_the_token(telegram, st
     assert isinstance(exc, TransientError)
     assert exc.code == "telegram_bad_reply"
     assert_no_token(exc)
-    assert {"event": "telegram_bad_reply", "method": "getMe", "status": status,
-            "log_level": "warning"} in logs
+    assert {
+        "event": "telegram_bad_reply",
+        "method": "getMe",
+        "status": status,
+        "log_level": "warning",
+    } in logs
     assert TOKEN_SECRET not in repr(logs)
 
 
@@ -255,7 +291,9 @@ def test_error_under_http_200_is_classified_by_its_error_code(telegram):
 )
 def test_transport_failures_become_transient_without_the_url(telegram, exc_class):
     url = f"{BASE_URL}/bot{BOT_TOKEN}/getMe"
-    telegram.fail_with("getMe", exc_class(f"failed talking to {url}", request=httpx.Request("POST", url)))
+    telegram.fail_with(
+        "getMe", exc_class(f"failed talking to {url}", request=httpx.Request("POST", url))
+    )
 
     exc = call_get_me(telegram)
 

@@ -118,7 +118,16 @@ def test_malformed_channel_is_rejected_before_any_call(telegram, channel):
 
 @pytest.mark.parametrize(
     "bot_token",
-    ["", "not-a-token", "123456789", ":secret", "123:abc/def", "123:abc?x=1", "123:abc def", "abc:def"],
+    [
+        "",
+        "not-a-token",
+        "123456789",
+        ":secret",
+        "123:abc/def",
+        "123:abc?x=1",
+        "123:abc def",
+        "abc:def",
+    ],
 )
 def test_malformed_token_is_rejected_before_any_call(telegram, bot_token):
     exc = rejected(telegram, bot_token=bot_token)

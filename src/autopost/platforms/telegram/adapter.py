@@ -49,13 +49,15 @@ from autopost.platforms.telegram.formats import (
     parse_channel,
 )
 
+
 def _check_may_post(member: ChatMember) -> None:
     """The bot must be the creator, or an administrator with ``can_post_messages``."""
     if member.status in ("left", "kicked"):
         raise PermanentError(CODE_BOT_NOT_MEMBER, MSG_BOT_NOT_MEMBER)
     if member.status not in ("creator", "administrator"):
         raise PermanentError(
-            "telegram_bot_not_admin", "Бот не администратор канала: выдайте ему права администратора"
+            "telegram_bot_not_admin",
+            "Бот не администратор канала: выдайте ему права администратора",
         )
     if member.status == "administrator" and member.can_post_messages is not True:
         raise PermanentError(CODE_NO_POST_RIGHTS, MSG_NO_POST_RIGHTS)

@@ -8,7 +8,7 @@ failures are classified by HTTP status (§3.5, §8) and Telegram's ``description
 from __future__ import annotations
 
 import math
-from typing import Any, BinaryIO, Generic, Literal, TypeVar
+from typing import Any, BinaryIO, Generic, Literal, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -225,7 +225,7 @@ class TelegramClient:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> TelegramClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
