@@ -317,3 +317,13 @@ def test_calls_go_to_the_bot_path_under_the_configured_url(telegram):
 def test_client_repr_hides_the_token(telegram):
     with TelegramClient(BOT_TOKEN, transport=telegram.transport) as client:
         assert TOKEN_SECRET not in repr(client)
+
+
+def test_a_base_url_with_a_path_keeps_it(telegram, settings):
+    settings.TELEGRAM_API_URL = "http://127.0.0.1:8001/telegram"
+    telegram.reply("getMe", GET_ME)
+
+    with TelegramClient(BOT_TOKEN, transport=telegram.transport) as client:
+        client.get_me()
+
+    assert str(telegram.requests[0].url) == f"http://127.0.0.1:8001/telegram/bot{BOT_TOKEN}/getMe"

@@ -35,6 +35,7 @@ from autopost.platforms.telegram.client import (
     MSG_BOT_NOT_MEMBER,
     MSG_NO_POST_RIGHTS,
     ChatMember,
+    Message,
     TelegramClient,
     file_too_large,
     max_upload_bytes,
@@ -159,17 +160,21 @@ class TelegramAdapter(Provider):
                 height=clip.height,
                 duration=round(clip.duration) if clip.duration else None,
             )
+            saved = self._saved(message)
+            checkpoint.save(**saved)
+        return self._result(saved)
+
+    def _saved(self, message: Message) -> dict[str, Any]:
+        """What the checkpoint keeps of a sent message: enough to answer a retry without sending."""
         username = message.chat.username or self.target.options.get("chat_username") or ""
-        saved = {"message_id": message.message_id, "chat_id": message.chat.id}
         if message.message_id == 0:
             # §3.3: Telegram accepted the video but scheduled the post (large channels); there is
-            # no message to link to yet. It will appear by itself, so this is published, never
-            # resent; the link points at the channel when it is public.
-            saved["url"] = channel_url(username)
+            # no message to link to yet. It will appear by itself, so this counts as published
+            # and is never resent; the link points at the channel when it is public.
+            url = channel_url(username)
         else:
-            saved["url"] = message_url(message.chat.id, username, message.message_id)
-        checkpoint.save(**saved)
-        return self._result(saved)
+            url = message_url(message.chat.id, username, message.message_id)
+        return {"message_id": message.message_id, "chat_id": message.chat.id, "url": url}
 
     def _result(self, saved: Mapping[str, Any]) -> PublishResult:
         message_id = saved["message_id"]
