@@ -1,0 +1,79 @@
+"""Clips: upload (multipart, streamed to disk by Django), list, get, publish."""
+
+from datetime import datetime
+
+from django.utils import timezone
+from ninja import File, Form, Router, Status, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from autopost.api.schemas import ClipOut, ErrorOut, PublishIn, PublishOut
+from autopost.clips.models import Clip
+from autopost.clips.service import create_clip
+from autopost.publishing.errors import ServiceError
+from autopost.publishing.service import publish_clip
+
+router = Router(tags=["clips"])
+ERRORS = {code: ErrorOut for code in (400, 401, 404, 413, 429)}
+
+
+def owned_clip(user, clip_id: int) -> Clip:
+    clip = Clip.objects.filter(owner=user, pk=clip_id).first()
+    if clip is None:
+        # Another user's clip is "not found", never "forbidden": its existence is not revealed.
+        raise ServiceError("not_found", "Клип не найден", status=404)
+    return clip
+
+
+@router.post("/clips", response={201: ClipOut, **ERRORS}, summary="Загрузить клип")
+def upload_clip(
+    request,
+    file: File[UploadedFile],
+    title: Form[str],
+    description: Form[str] = "",
+):
+    clip = create_clip(
+        request.auth, file, filename=file.name or "", title=title, description=description
+    )
+    return Status(201, clip)
+
+
+@router.get("/clips", response=list[ClipOut], summary="Мои клипы (новые первыми)")
+@paginate(LimitOffsetPagination)
+def list_clips(request):
+    return Clip.objects.filter(owner=request.auth)
+
+
+@router.get("/clips/{int:clip_id}", response={200: ClipOut, **ERRORS}, summary="Клип")
+def get_clip(request, clip_id: int):
+    return owned_clip(request.auth, clip_id)
+
+
+@router.post(
+    "/clips/{int:clip_id}/publish",
+    response={200: PublishOut, **ERRORS},
+    summary="Опубликовать клип (сразу или по расписанию)",
+    description="Один результат на каждое подключение из `targets`: публикация или ошибка. "
+    "Ошибка одной цели не мешает остальным.",
+)
+def publish(request, clip_id: int, payload: PublishIn):
+    results = publish_clip(
+        request.auth, clip_id, list(payload.targets), scheduled_at=_aware(payload.scheduled_at)
+    )
+    return {
+        "results": [
+            {
+                "connection_id": r.connection_id,
+                "ok": r.ok,
+                "publication": r.publication,
+                "error": {"code": r.code, "message": r.message or ""} if r.code else None,
+            }
+            for r in results
+        ]
+    }
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """A time without an offset means the service's own time zone (settings.TIME_ZONE)."""
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, timezone.get_default_timezone())

@@ -1,0 +1,71 @@
+"""Publications: list (filter by clip and status), detail with events, cancel, retry."""
+
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from autopost.api.schemas import ErrorOut, PublicationDetailOut, PublicationOut
+from autopost.publishing.errors import ServiceError
+from autopost.publishing.models import Publication, Status
+from autopost.publishing.service import cancel_publication, retry_publication
+
+router = Router(tags=["publications"])
+ERRORS = {code: ErrorOut for code in (400, 401, 404, 409)}
+
+
+class PublicationFilter(Schema):
+    clip: int | None = None
+    status: Status | None = None
+
+
+def owned_publication(user, publication_id: int) -> Publication:
+    publication = (
+        Publication.objects.owned_by(user)
+        .prefetch_related("events")
+        .filter(pk=publication_id)
+        .first()
+    )
+    if publication is None:
+        raise ServiceError("not_found", "Публикация не найдена", status=404)
+    return publication
+
+
+@router.get(
+    "/publications", response=list[PublicationOut], summary="Мои публикации (новые первыми)"
+)
+@paginate(LimitOffsetPagination)
+def list_publications(request, filters: Query[PublicationFilter]):
+    publications = Publication.objects.owned_by(request.auth)
+    if filters.clip is not None:
+        publications = publications.filter(clip_id=filters.clip)
+    if filters.status is not None:
+        publications = publications.filter(status=filters.status)
+    return publications
+
+
+@router.get(
+    "/publications/{int:publication_id}",
+    response={200: PublicationDetailOut, **ERRORS},
+    summary="Публикация и история её статусов",
+)
+def get_publication(request, publication_id: int):
+    return owned_publication(request.auth, publication_id)
+
+
+@router.post(
+    "/publications/{int:publication_id}/cancel",
+    response={200: PublicationDetailOut, **ERRORS},
+    summary="Отменить запланированную публикацию",
+)
+def cancel(request, publication_id: int):
+    publication = cancel_publication(request.auth, publication_id)
+    return owned_publication(request.auth, publication.pk)
+
+
+@router.post(
+    "/publications/{int:publication_id}/retry",
+    response={200: PublicationDetailOut, **ERRORS},
+    summary="Повторить неудавшуюся публикацию",
+)
+def retry(request, publication_id: int):
+    publication = retry_publication(request.auth, publication_id)
+    return owned_publication(request.auth, publication.pk)

@@ -1,0 +1,149 @@
+"""The API's contracts. Fields are listed one by one (no ModelSchema) so a new model column —
+above all a secret one — never leaks into a response by accident."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from autopost.platforms import platform_label
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="Стабильный машинный код ошибки, например `not_found`")
+    message: str = Field(description="Понятное человеку описание (по-русски)")
+
+
+class ClipOut(Schema):
+    id: int
+    title: str
+    description: str
+    size: int = Field(description="Размер файла в байтах")
+    duration: float | None = Field(description="Длительность в секундах")
+    width: int | None
+    height: int | None
+    status: str = Field(description="processing | ready | failed")
+    status_message: str
+    created_at: datetime
+
+
+class ConnectionOut(Schema):
+    """A connected account and its target. Tokens never appear here, not even redacted."""
+
+    id: int
+    platform: str
+    platform_label: str
+    account_name: str
+    target_id: str
+    target_name: str
+    target_url: str
+    status: str = Field(description="active | expired | revoked")
+    expires_at: datetime | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_platform_label(obj) -> str:
+        return platform_label(obj.platform)
+
+
+class TelegramConnectIn(Schema):
+    bot_token: str = Field(description="Токен бота от @BotFather")
+    channel: str = Field(description="@username канала или его числовой id")
+
+
+class ErrorInfo(Schema):
+    code: str
+    message: str
+
+
+class StatsOut(Schema):
+    views: int | None
+    likes: int | None
+    comments: int | None
+    reposts: int | None
+    updated_at: datetime
+
+
+class EventOut(Schema):
+    at: datetime
+    from_status: str | None
+    to_status: str
+    reason: str
+    message: str
+
+    @staticmethod
+    def resolve_at(obj) -> datetime:
+        return obj.created_at
+
+    @staticmethod
+    def resolve_from_status(obj) -> str | None:
+        return obj.from_status or None
+
+
+class PublicationOut(Schema):
+    id: int
+    clip_id: int
+    connection_id: int
+    platform: str
+    status: str = Field(description="scheduled | publishing | published | failed | cancelled")
+    scheduled_at: datetime | None
+    next_attempt_at: datetime | None
+    attempts: int
+    last_error: ErrorInfo | None
+    remote_id: str
+    url: str
+    published_at: datetime | None
+    stats: StatsOut | None = Field(description="null, пока статистика не собрана")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_last_error(obj) -> dict | None:
+        if not obj.last_error_code:
+            return None
+        return {"code": obj.last_error_code, "message": obj.last_error_message}
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.remote_url
+
+    @staticmethod
+    def resolve_stats(obj) -> dict | None:
+        if obj.stats_updated_at is None:
+            return None
+        return {
+            "views": obj.views,
+            "likes": obj.likes,
+            "comments": obj.comments,
+            "reposts": obj.reposts,
+            "updated_at": obj.stats_updated_at,
+        }
+
+
+class PublicationDetailOut(PublicationOut):
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return list(obj.events.all())
+
+
+class PublishIn(Schema):
+    targets: list[int] = Field(description="id подключений, куда публиковать")
+    scheduled_at: datetime | None = Field(
+        None,
+        description="Когда опубликовать (ISO-8601); null — сразу. Время без часового пояса "
+        "считается в часовом поясе сервиса.",
+    )
+
+
+class PublishResultOut(Schema):
+    connection_id: int
+    ok: bool
+    publication: PublicationOut | None
+    error: ErrorInfo | None
+
+
+class PublishOut(Schema):
+    results: list[PublishResultOut]
