@@ -12,6 +12,7 @@ import subprocess
 import traceback
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from autopost import crypto
 
@@ -267,15 +268,8 @@ def test_bad_previous_key_names_its_position_not_its_value(settings):
     assert_hides(exc.value, "0123")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="crypto.decrypt_with lets UnicodeDecodeError (whose repr holds the plaintext) escape; "
-    "it should raise CryptoError. Remove this mark when crypto.py is fixed.",
-)
 def test_authentic_value_that_is_not_utf8_raises_crypto_error():
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
+    """UnicodeDecodeError's repr would carry the whole plaintext."""
     iv = os.urandom(12)
     sealed = AESGCM(crypto.current_key()).encrypt(iv, b"\xff" + TOKEN.encode(), None)
     value = f"{iv.hex()}:{sealed[:-16].hex()}:{sealed[-16:].hex()}"
