@@ -1,7 +1,8 @@
 """structlog set-up: JSON lines in production, console in development.
 
 The event names in ``events`` are a contract for dashboards. A processor drops any value whose key
-looks like a secret and masks bot tokens in strings, as a second line of defence: code must not
+looks like a secret (also in nested dicts) and masks bot tokens, ``token=`` query parameters and
+bearer credentials in any text, tracebacks included, as a second line of defence: code must not
 pass tokens to the logger in the first place.
 """
 
@@ -13,17 +14,43 @@ import structlog
 from django.conf import settings
 
 SECRET_KEYS = re.compile(r"(token|secret|password|authorization|cookie|csrf)", re.IGNORECASE)
-BOT_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
+# In strings: Telegram bot tokens (also inside ".../bot<token>/..." URLs), secrets in query
+# strings (VK sends access_token=... in the URL) and bearer credentials.
+SECRET_PATTERNS = [
+    (re.compile(r"(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{30,}"), "***"),
+    (
+        re.compile(
+            r"\b((?:access_|refresh_|bot_)?token|client_secret|password|code_verifier)=[^&\s\"']+",
+            re.IGNORECASE,
+        ),
+        r"\1=***",
+    ),
+    (re.compile(r"\b(Bearer)\s+[^\s\"',;]+", re.IGNORECASE), r"\1 ***"),
+]
+_PLAIN = (int, float, bool, type(None))
 
 
 def _scrub(value):
     if isinstance(value, str):
-        return BOT_TOKEN.sub("***", value)
-    return value
+        for pattern, replacement in SECRET_PATTERNS:
+            value = pattern.sub(replacement, value)
+        return value
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, dict):
+        return {k: "***" if SECRET_KEYS.search(str(k)) else _scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_scrub(item) for item in value]
+    # Exceptions, URLs and other objects are rendered as text anyway: scrub that text.
+    return _scrub(str(value))
 
 
 def scrub_secrets(logger, method_name, event_dict):
     for key in list(event_dict):
+        # ProcessorFormatter's own entries, and exc_info, which format_exc_info turns into text
+        # (scrubbed then) in the handler's formatter.
+        if key.startswith("_") or key in ("exc_info", "stack_info"):
+            continue
         if SECRET_KEYS.search(key):
             event_dict[key] = "***"
         else:
@@ -62,6 +89,8 @@ def configure_logging() -> None:
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],
             processors=[
+                # Tracebacks become text before scrubbing: exception messages often hold URLs.
+                structlog.processors.format_exc_info,
                 scrub_secrets,
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 renderer,
