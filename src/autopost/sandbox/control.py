@@ -1,0 +1,76 @@
+"""The control API under ``/_control``: what tests and the demo page use to steer the sandbox.
+
+Platform-independent endpoints live here; each platform adds its own under
+``/_control/<platform>/`` (see ``server.py``). Bodies are JSON; errors are
+``{"error": "<message>"}`` with status 400 or 404.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from autopost.sandbox.faults import Fault
+from autopost.sandbox.state import SandboxState
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class ControlError(Exception):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def sandbox_state(request: Request) -> SandboxState:
+    return request.app.state.sandbox
+
+
+async def parse_body(request: Request, model: type[Model]) -> Model:
+    try:
+        return model.model_validate_json(await request.body() or b"{}")
+    except ValidationError as exc:
+        errors = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise ControlError(errors) from exc
+
+
+def control_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ControlError)
+    return JSONResponse({"error": str(exc)}, status_code=exc.status)
+
+
+async def reset(request: Request) -> JSONResponse:
+    sandbox_state(request).reset()
+    return JSONResponse({"ok": True})
+
+
+async def list_faults(request: Request) -> JSONResponse:
+    faults = sandbox_state(request).faults.pending()
+    return JSONResponse({"faults": [fault.model_dump() for fault in faults]})
+
+
+async def add_fault(request: Request) -> JSONResponse:
+    fault = await parse_body(request, Fault)
+    sandbox_state(request).faults.add(fault)
+    return JSONResponse({"fault": fault.model_dump()}, status_code=201)
+
+
+async def clear_faults(request: Request) -> JSONResponse:
+    cleared = sandbox_state(request).faults.clear(request.query_params.get("platform"))
+    return JSONResponse({"cleared": cleared})
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/reset", reset, methods=["POST"]),
+        Route("/faults", list_faults, methods=["GET"]),
+        Route("/faults", add_fault, methods=["POST"]),
+        Route("/faults", clear_faults, methods=["DELETE"]),
+    ]

@@ -1,0 +1,178 @@
+"""The page at ``/``: the demo world at a glance, and forms that drive the control API.
+
+The forms post JSON to ``/_control/...`` with a few lines of script, so the page and the tests use
+the same endpoints.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from autopost.sandbox.faults import Fault
+from autopost.sandbox.state import SandboxState
+from autopost.sandbox.telegram.world import TelegramWorld
+
+FAULT_KINDS = {
+    "http_500": "HTTP 500 (внутренняя ошибка)",
+    "http_502": "HTTP 502 (Bad Gateway)",
+    "rate_limit": "429 (слишком много запросов)",
+    "unauthorized": "401 (токен недействителен)",
+    "drop_connection": "Обрыв соединения",
+    "slow_upload": "Медленная загрузка",
+    "delay": "Задержка ответа",
+}
+STATUS_LABELS = {
+    "creator": "владелец",
+    "administrator": "администратор",
+    "member": "участник",
+    "left": "не в канале",
+    "kicked": "удалён",
+}
+
+SCRIPT = """
+document.querySelectorAll("form[data-url]").forEach((form) => {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = {};
+    for (const [key, value] of new FormData(form)) {
+      if (value === "") continue;
+      body[key] = value === "true" ? true : value === "false" ? false : value;
+    }
+    const response = await fetch(form.dataset.url, {
+      method: form.dataset.method || "POST",
+      headers: {"Content-Type": "application/json"},
+      body: form.dataset.method === "DELETE" ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) { alert("Ошибка: " + await response.text()); return; }
+    location.reload();
+  });
+});
+"""
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem; max-width: 72rem; color: #222; }
+table { border-collapse: collapse; margin-bottom: 1.5rem; }
+td, th { border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; vertical-align: top; }
+code { background: #f3f3f3; padding: 0 .2rem; }
+form { display: inline-block; margin: .3rem 1rem .3rem 0; }
+fieldset { margin-bottom: 1rem; }
+"""
+
+
+def _form(url: str, label: str, fields: str = "", method: str = "POST") -> str:
+    return (
+        f'<form data-url="{escape(url)}" data-method="{method}">{fields}'
+        f'<button type="submit">{escape(label)}</button></form>'
+    )
+
+
+def _select(name: str, choices: dict[str, str], current: str) -> str:
+    options = "".join(
+        f'<option value="{value}"{" selected" if value == current else ""}>{escape(label)}</option>'
+        for value, label in choices.items()
+    )
+    return f'<select name="{name}">{options}</select> '
+
+
+def _telegram_section(world: TelegramWorld) -> str:
+    bots = "".join(
+        f"<tr><td>{bot.id}</td><td>@{escape(bot.username)}</td><td><code>{escape(bot.token)}</code></td>"
+        f"<td>{'отозван' if bot.revoked else 'действует'}</td><td>"
+        + ("" if bot.revoked else _form(f"/_control/telegram/bots/{bot.id}/revoke", "Отозвать токен"))
+        + "</td></tr>"
+        for bot in world.bots.values()
+    )
+    channels = "".join(
+        f"<tr><td>{escape(channel.title)}</td>"
+        f"<td>{'@' + escape(channel.username) if channel.username else 'закрытый'}</td>"
+        f"<td><code>{channel.id}</code></td><td>{channel.member_count}</td><td>"
+        + "<br>".join(
+            f"{user_id}: {STATUS_LABELS[member.status]}"
+            + (" (может публиковать)" if member.can_post and member.status != "creator" else "")
+            for user_id, member in channel.members.items()
+        )
+        + f"</td><td>{channel.last_message_id}</td></tr>"
+        for channel in world.channels.values()
+    )
+    messages = "".join(
+        f"<tr><td>{message.chat_id}</td><td>{message.message_id}</td><td>{message.kind}</td>"
+        f"<td>{escape(message.caption or message.text or '')}</td><td>{message.size or ''}</td>"
+        f"<td><code>{(message.sha256 or '')[:16]}</code></td></tr>"
+        for message in reversed(world.messages[-20:])
+    )
+    config = world.config
+    mode = "облако (до 50 МБ)" if config.mode == "cloud" else "локальный сервер (до 2000 МБ)"
+    limit = (
+        f"{config.channel_messages_per_minute} сообщений в минуту на канал"
+        if config.rate_limit
+        else "выключен"
+    )
+    switches = _form(
+        "/_control/telegram/config",
+        "Применить",
+        _select("mode", {"cloud": "облако (50 МБ)", "local": "локальный сервер (2000 МБ)"}, config.mode)
+        + _select(
+            "rate_limit",
+            {"true": "лимит включён", "false": "лимит выключен"},
+            "true" if config.rate_limit else "false",
+        ),
+        method="PUT",
+    )
+    return f"""
+<h2>Telegram</h2>
+<p>Адрес Bot API: <code>/telegram/bot&lt;токен&gt;/&lt;метод&gt;</code>.
+Режим: {mode}. Лимит отправки: {limit}.</p>
+{switches}
+<h3>Боты</h3>
+<table><tr><th>id</th><th>Имя</th><th>Токен</th><th>Состояние</th><th></th></tr>{bots}</table>
+<h3>Каналы</h3>
+<table><tr><th>Название</th><th>Адрес</th><th>id</th><th>Подписчики</th><th>Участники</th>
+<th>Последнее сообщение</th></tr>{channels}</table>
+<h3>Последние сообщения</h3>
+<table><tr><th>Канал</th><th>Сообщение</th><th>Тип</th><th>Подпись / текст</th><th>Байт</th>
+<th>SHA-256</th></tr>{messages}</table>
+"""
+
+
+def _faults_section(faults: list[Fault]) -> str:
+    pending = "".join(
+        f"<tr><td>{escape(fault.platform)}</td><td>{escape(fault.method)}</td>"
+        f"<td>{FAULT_KINDS[fault.kind]}</td><td>{fault.count}</td></tr>"
+        for fault in faults
+    )
+    kinds = "".join(f'<option value="{kind}">{label}</option>' for kind, label in FAULT_KINDS.items())
+    add = _form(
+        "/_control/faults",
+        "Добавить сбой",
+        '<input type="hidden" name="platform" value="telegram">'
+        '<label>Метод <input name="method" value="sendVideo" size="12"></label> '
+        f'<label>Сбой <select name="kind">{kinds}</select></label> '
+        '<label>Сколько раз <input name="count" type="number" min="1" value="1" size="3"></label> '
+        '<label>retry_after, с <input name="retry_after" type="number" min="1" size="3"></label> '
+        '<label>Задержка, с <input name="delay_s" type="number" min="0" step="0.1" size="4"></label> ',
+    )
+    clear = _form("/_control/faults", "Убрать все сбои", method="DELETE")
+    return f"""
+<h2>Сбои</h2>
+<fieldset><legend>Новый сбой (метод «*» — любой метод)</legend>{add}</fieldset>
+<table><tr><th>Платформа</th><th>Метод</th><th>Сбой</th><th>Осталось раз</th></tr>{pending}</table>
+{clear}
+"""
+
+
+async def demo_page(request: Request) -> HTMLResponse:
+    state: SandboxState = request.app.state.sandbox
+    reset = _form("/_control/reset", "Сбросить песочницу")
+    return HTMLResponse(f"""<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><title>Песочница autopost</title>
+<style>{STYLE}</style></head><body>
+<h1>Песочница autopost</h1>
+<p>Локальные эмуляторы API площадок. Данные хранятся в памяти и сбрасываются при перезапуске.</p>
+{reset}
+{_telegram_section(state.telegram)}
+{_faults_section(state.faults.pending())}
+<script>{SCRIPT}</script>
+</body></html>""")

@@ -1,0 +1,42 @@
+"""The sandbox as one ASGI app: each platform's API under its own prefix, plus control and demo page.
+
+Adding a platform means adding its module and two lines here: its API mount and its control
+mount (and its world in ``state.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+
+from autopost.sandbox import control, page
+from autopost.sandbox.state import SandboxState
+from autopost.sandbox.telegram import api as telegram_api
+from autopost.sandbox.telegram import control as telegram_control
+
+
+def create_app(state: SandboxState | None = None) -> Starlette:
+    state = state or SandboxState.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", page.demo_page, methods=["GET"]),
+            Mount(
+                "/_control",
+                routes=[*control.routes(), Mount("/telegram", routes=telegram_control.routes())],
+            ),
+            Mount("/telegram", routes=[Route("/{path:path}", telegram_api.BotApi())]),
+        ],
+        exception_handlers={control.ControlError: control.control_error},
+        lifespan=lifespan,
+    )
+    app.state.sandbox = state
+    return app

@@ -1,0 +1,37 @@
+"""Everything the sandbox remembers, in the memory of its one process.
+
+One uvicorn worker serves all requests on one event loop, so handlers change this state without
+locks. A reset replaces each platform's world with a fresh demo seed.
+"""
+
+from __future__ import annotations
+
+from autopost.conf import envbool
+from autopost.sandbox import demo
+from autopost.sandbox.faults import FaultBook
+from autopost.sandbox.telegram.world import TelegramConfig, TelegramWorld
+
+
+class SandboxState:
+    def __init__(self, telegram_local: bool = False):
+        # The Telegram size mode a reset returns to.
+        self.telegram_local = telegram_local
+        self.faults = FaultBook()
+        self.telegram: TelegramWorld = demo.telegram_world(self._telegram_config())
+
+    @classmethod
+    def from_env(cls) -> SandboxState:
+        """Initial switches from the environment: AUTOPOST_SANDBOX_TELEGRAM_LOCAL=1 starts in the
+        local Bot API server mode (2000 MB uploads)."""
+        return cls(telegram_local=envbool("AUTOPOST_SANDBOX_TELEGRAM_LOCAL", False))
+
+    def _telegram_config(self) -> TelegramConfig:
+        return TelegramConfig(mode="local" if self.telegram_local else "cloud")
+
+    def reset(self) -> None:
+        self.faults.clear()
+        self.telegram.close()
+        self.telegram = demo.telegram_world(self._telegram_config())
+
+    def close(self) -> None:
+        self.telegram.close()
