@@ -34,7 +34,9 @@ CONTENT_TYPES = {
 CHUNK_SIZE = 1024 * 1024
 
 
-def create_clip(user, fileobj: BinaryIO, *, filename: str, title: str, description: str = "") -> Clip:
+def create_clip(
+    user, fileobj: BinaryIO, *, filename: str, title: str, description: str = ""
+) -> Clip:
     """Store ``fileobj`` for ``user`` and return a ready clip.
 
     Raises ``ServiceError`` with ``validation_error`` (no title, empty file), ``file_too_large``,
