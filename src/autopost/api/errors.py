@@ -56,7 +56,10 @@ _SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 
 
 def error_response(code: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message}, status=status)
+    # UTF-8 like ninja's own responses, so the Russian text is readable in raw output too.
+    return JsonResponse(
+        {"code": code, "message": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def http_error_response(status: int, message: str | None = None) -> JsonResponse:
