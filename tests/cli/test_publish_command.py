@@ -12,13 +12,15 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from django.utils import timezone
 from factories import make_connection
+from huey.contrib.djhuey import HUEY
 from tqdm import tqdm
 
 from autopost.accounts.plans import Plan
 from autopost.clips.models import Clip
 from autopost.publishing.management.commands.publish import ProgressReader
 from autopost.publishing.models import Publication, Status
-from autopost.testing.processes import free_port, wait_for
+from autopost.sandbox import demo
+from autopost.testing.processes import child_env, free_port, start_worker, wait_for
 
 
 def run(*args, **options):
@@ -228,3 +230,31 @@ def test_the_upload_is_streamed_with_a_content_length(sample_video):
         body = b"".join(request.stream)
         assert bar.n == size
     assert sample_video.read_bytes() in body
+
+
+@pytest.mark.e2e
+def test_wait_with_a_real_worker_publishes_to_the_sandbox(
+    api_server, alice_token, sample_video, sandbox_control, settings
+):
+    """The whole path: CLI → API → queue → worker process → the sandbox's Telegram Bot API."""
+    connected = httpx.post(
+        f"{api_server}/api/v1/connections/telegram",
+        headers={"Authorization": f"Bearer {alice_token}"},
+        json={"bot_token": demo.TELEGRAM_BOT_TOKEN, "channel": demo.TELEGRAM_CHANNEL},
+    )
+    assert connected.status_code == 201, connected.text
+    HUEY.flush()
+    worker = start_worker(child_env(AUTOPOST_MEDIA_DIR=str(settings.MEDIA_ROOT)))
+    try:
+        out, _ = run(
+            str(sample_video), "--to", "telegram", "--url", api_server, "--token", alice_token,
+            "--wait", "--poll-interval", "0.2", "--wait-timeout", "60",
+        )
+    finally:
+        worker.stop()
+        HUEY.flush()
+    [message] = sandbox_control.telegram_messages(demo.TELEGRAM_CHANNEL)
+    publication = Publication.objects.get()
+    assert publication.status == Status.PUBLISHED
+    assert f": published {publication.remote_url}" in out
+    assert message["message_id"] and alice_token not in worker.log_text()
