@@ -73,7 +73,7 @@ class ServiceProcess:
 
 def start_web(env: dict[str, str]) -> tuple[ServiceProcess, str]:
     port = free_port()
-    web = ServiceProcess("web", ["serve", "--no-worker", "--port", str(port)], env).start()
+    web = ServiceProcess("web", ["serve", "--no-worker", "--no-sandbox", "--port", str(port)], env).start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -64,12 +64,13 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--web-workers", type=int, default=int(os.environ.get("AUTOPOST_WEB_WORKERS", "1")))
         parser.add_argument("--no-worker", action="store_true", help="serve the web only")
+        parser.add_argument("--no-sandbox", action="store_true", help="don't start the sandbox (it runs elsewhere)")
         parser.add_argument("--shutdown-timeout", type=float, default=600.0,
                             help="seconds a running upload may take to finish on shutdown")
 
     def handle(self, *args, **options):
         children = []
-        if _sandbox_is_local():
+        if _sandbox_is_local() and not options["no_sandbox"]:
             children.append(Child("sandbox", ["sandbox"]))
         if not options["no_worker"]:
             children.append(Child("worker", ["worker"]))
