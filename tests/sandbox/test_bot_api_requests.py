@@ -162,3 +162,12 @@ def test_log_out_answers_true(http, bot_api):
 
 def test_missing_chat_id_is_a_bad_request(http, bot_api):
     assert_error(http.get(f"{bot_api}/getChat"), 400, "Bad Request: chat_id is empty")
+
+
+def test_json_nulls_count_as_absent(sandbox_control, http, bot_api):
+    response = http.post(
+        f"{bot_api}/sendMessage",
+        json={"chat_id": demo.TELEGRAM_CHANNEL, "text": "<b>x</b>", "parse_mode": None},
+    )
+    assert response.json()["result"]["text"] == "<b>x</b>"
+    assert sandbox_control.telegram_messages()[0]["parse_mode"] is None

@@ -1,4 +1,4 @@
-"""The channel model: who may read and post where, and the objects getChat / getChatMember return."""
+"""The channel model: who may read and post where; what getChat and getChatMember return."""
 
 import pytest
 
@@ -93,9 +93,8 @@ def test_administrator_without_post_messages_right_cannot_post(sandbox_control, 
 
 def test_kicked_bot_is_refused_even_reading(sandbox_control, http):
     bot = sandbox_control.create_bot()
-    sandbox_control.create_channel(
-        "Бот удалён", username="bot_was_kicked", members=[{"user_id": bot["id"], "status": "kicked"}]
-    )
+    kicked = {"user_id": bot["id"], "status": "kicked"}
+    sandbox_control.create_channel("Бот удалён", username="bot_was_kicked", members=[kicked])
     api = f"{sandbox_control.telegram_api_url}/bot{bot['token']}"
 
     response = call(http, api, "getChat", chat_id="@bot_was_kicked")
@@ -155,7 +154,11 @@ def test_get_chat_member_of_itself_reports_its_status(http, bot_api, chat_id, st
 
 def test_admin_bot_sees_the_channel_creator(http, bot_api):
     response = call(
-        http, bot_api, "getChatMember", chat_id=demo.TELEGRAM_CHANNEL, user_id=demo.TELEGRAM_OWNER_ID
+        http,
+        bot_api,
+        "getChatMember",
+        chat_id=demo.TELEGRAM_CHANNEL,
+        user_id=demo.TELEGRAM_OWNER_ID,
     )
     member = response.json()["result"]
     assert member["status"] == "creator"

@@ -97,8 +97,8 @@ async def read_params(
     """Query string merged with a urlencoded, JSON or multipart body (the body wins on a clash).
 
     Values are strings, as the platforms' own servers see them: JSON numbers and booleans become
-    their JSON text, nested objects their JSON encoding. ``file_limit`` caps the total bytes of
-    all file parts; above it ``too_large`` is set and the files are dropped.
+    their JSON text, nested objects their JSON encoding, nulls are left out. ``file_limit`` caps
+    the total bytes of all file parts; above it ``too_large`` is set and the files are dropped.
     """
     params = Params(fields=dict(request.query_params))
     content_type, options = parse_options_header(request.headers.get("content-type"))
@@ -128,7 +128,11 @@ def _json_fields(raw: bytes) -> dict[str, str]:
         raise MalformedBody("the JSON body does not parse") from exc
     if not isinstance(data, dict):
         raise MalformedBody("the JSON body is not an object")
-    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in data.items()}
+    return {
+        key: value if isinstance(value, str) else json.dumps(value)
+        for key, value in data.items()
+        if value is not None
+    }
 
 
 class _MultipartSink:

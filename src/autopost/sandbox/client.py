@@ -55,12 +55,15 @@ class SandboxControl:
         delay_s: float | None = None,
     ) -> dict:
         """Queue a fault for the next ``count`` matching requests (see ``sandbox.faults``)."""
-        fault = {"platform": platform, "method": method, "kind": kind, "count": count}
-        if retry_after is not None:
-            fault["retry_after"] = retry_after
-        if delay_s is not None:
-            fault["delay_s"] = delay_s
-        return self._call("POST", "/faults", json=fault)["fault"]
+        fault = {
+            "platform": platform,
+            "method": method,
+            "kind": kind,
+            "count": count,
+            "retry_after": retry_after,
+            "delay_s": delay_s,
+        }
+        return self._call("POST", "/faults", json=_without_nones(fault))["fault"]
 
     def faults(self) -> list[dict]:
         return self._call("GET", "/faults")["faults"]
@@ -81,7 +84,7 @@ class SandboxControl:
     ) -> dict:
         """A new bot: ``{"id", "token", "username", "first_name", "revoked"}``."""
         body = {"username": username, "first_name": first_name, "id": bot_id}
-        return self._call("POST", "/telegram/bots", json={k: v for k, v in body.items() if v is not None})
+        return self._call("POST", "/telegram/bots", json=_without_nones(body))
 
     def revoke_bot(self, bot_id: int) -> dict:
         return self._call("POST", f"/telegram/bots/{bot_id}/revoke")
@@ -95,8 +98,9 @@ class SandboxControl:
         member_count: int = 0,
         members: Iterable[dict] = (),
     ) -> dict:
-        """A new channel. ``members``: ``{"user_id", "status", "rights": {"can_post_messages": False}}``;
-        administrators get every right not set to false."""
+        """A new channel; ``members`` items are
+        ``{"user_id", "status", "rights": {"can_post_messages": False}}`` (status defaults to
+        administrator, and administrators get every right not set to false)."""
         body = {
             "title": title,
             "username": username,
@@ -104,7 +108,7 @@ class SandboxControl:
             "member_count": member_count,
             "members": list(members),
         }
-        return self._call("POST", "/telegram/channels", json={k: v for k, v in body.items() if v is not None})
+        return self._call("POST", "/telegram/channels", json=_without_nones(body))
 
     def telegram_config(self) -> dict:
         return self._call("GET", "/telegram/config")
@@ -113,3 +117,7 @@ class SandboxControl:
         """Change ``mode`` ("cloud"/"local"), ``rate_limit``, ``channel_messages_per_minute``,
         ``keep_files``; returns the whole config."""
         return self._call("PUT", "/telegram/config", json=changes)
+
+
+def _without_nones(body: dict) -> dict:
+    return {key: value for key, value in body.items() if value is not None}

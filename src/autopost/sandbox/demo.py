@@ -45,15 +45,19 @@ def telegram_world(config: TelegramConfig) -> TelegramWorld:
     world = TelegramWorld(config)
     world.add_bot(TELEGRAM_BOT_USERNAME, TELEGRAM_BOT_NAME, TELEGRAM_BOT_ID, TELEGRAM_BOT_TOKEN)
     revoked = world.add_bot(
-        "autopost_revoked_bot", "Autopost Revoked", TELEGRAM_REVOKED_BOT_ID, TELEGRAM_REVOKED_BOT_TOKEN
+        "autopost_revoked_bot",
+        "Autopost Revoked",
+        TELEGRAM_REVOKED_BOT_ID,
+        TELEGRAM_REVOKED_BOT_TOKEN,
     )
     revoked.revoked = True
     world.add_person(TELEGRAM_OWNER_ID, TELEGRAM_OWNER_NAME, "autopost_owner")
 
+    # (id, title, @username, the demo bot's status)
     channels = [
         (TELEGRAM_CHANNEL_ID, TELEGRAM_CHANNEL_TITLE, TELEGRAM_CHANNEL, "administrator"),
-        (TELEGRAM_NOT_MEMBER_CHANNEL_ID, "Autopost: бот не в канале", TELEGRAM_NOT_MEMBER_CHANNEL, None),
-        (TELEGRAM_READONLY_CHANNEL_ID, "Autopost: бот без прав", TELEGRAM_READONLY_CHANNEL, "member"),
+        (TELEGRAM_NOT_MEMBER_CHANNEL_ID, "Бот не в канале", TELEGRAM_NOT_MEMBER_CHANNEL, None),
+        (TELEGRAM_READONLY_CHANNEL_ID, "Бот без прав", TELEGRAM_READONLY_CHANNEL, "member"),
         (TELEGRAM_PRIVATE_CHANNEL_ID, TELEGRAM_PRIVATE_CHANNEL_TITLE, None, "administrator"),
     ]
     for channel_id, title, username, bot_status in channels:

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 
 from autopost.sandbox.faults import Fault
 from autopost.sandbox.state import SandboxState
-from autopost.sandbox.telegram.world import TelegramWorld
+from autopost.sandbox.telegram.world import Bot, Channel, PostedMessage, TelegramWorld
 
 FAULT_KINDS = {
     "http_500": "HTTP 500 (внутренняя ошибка)",
@@ -24,6 +24,7 @@ FAULT_KINDS = {
     "slow_upload": "Медленная загрузка",
     "delay": "Задержка ответа",
 }
+MODES = {"cloud": "облако (50 МБ)", "local": "локальный сервер (2000 МБ)"}
 STATUS_LABELS = {
     "creator": "владелец",
     "administrator": "администратор",
@@ -77,32 +78,41 @@ def _select(name: str, choices: dict[str, str], current: str) -> str:
     return f'<select name="{name}">{options}</select> '
 
 
-def _telegram_section(world: TelegramWorld) -> str:
-    bots = "".join(
-        f"<tr><td>{bot.id}</td><td>@{escape(bot.username)}</td><td><code>{escape(bot.token)}</code></td>"
-        f"<td>{'отозван' if bot.revoked else 'действует'}</td><td>"
-        + ("" if bot.revoked else _form(f"/_control/telegram/bots/{bot.id}/revoke", "Отозвать токен"))
-        + "</td></tr>"
-        for bot in world.bots.values()
+def _bot_row(bot: Bot) -> str:
+    revoke = _form(f"/_control/telegram/bots/{bot.id}/revoke", "Отозвать токен")
+    return (
+        f"<tr><td>{bot.id}</td><td>@{escape(bot.username)}</td>"
+        f"<td><code>{escape(bot.token)}</code></td>"
+        f"<td>{'отозван' if bot.revoked else 'действует'}</td>"
+        f"<td>{'' if bot.revoked else revoke}</td></tr>"
     )
-    channels = "".join(
-        f"<tr><td>{escape(channel.title)}</td>"
-        f"<td>{'@' + escape(channel.username) if channel.username else 'закрытый'}</td>"
-        f"<td><code>{channel.id}</code></td><td>{channel.member_count}</td><td>"
-        + "<br>".join(
-            f"{user_id}: {STATUS_LABELS[member.status]}"
-            + (" (может публиковать)" if member.can_post and member.status != "creator" else "")
-            for user_id, member in channel.members.items()
-        )
-        + f"</td><td>{channel.last_message_id}</td></tr>"
-        for channel in world.channels.values()
+
+
+def _channel_row(channel: Channel) -> str:
+    members = "<br>".join(
+        f"{user_id}: {STATUS_LABELS[member.status]}"
+        + (" (может публиковать)" if member.status == "administrator" and member.can_post else "")
+        for user_id, member in channel.members.items()
     )
-    messages = "".join(
+    address = f"@{escape(channel.username)}" if channel.username else "закрытый"
+    return (
+        f"<tr><td>{escape(channel.title)}</td><td>{address}</td><td><code>{channel.id}</code></td>"
+        f"<td>{channel.member_count}</td><td>{members}</td><td>{channel.last_message_id}</td></tr>"
+    )
+
+
+def _message_row(message: PostedMessage) -> str:
+    return (
         f"<tr><td>{message.chat_id}</td><td>{message.message_id}</td><td>{message.kind}</td>"
         f"<td>{escape(message.caption or message.text or '')}</td><td>{message.size or ''}</td>"
         f"<td><code>{(message.sha256 or '')[:16]}</code></td></tr>"
-        for message in reversed(world.messages[-20:])
     )
+
+
+def _telegram_section(world: TelegramWorld) -> str:
+    bots = "".join(_bot_row(bot) for bot in world.bots.values())
+    channels = "".join(_channel_row(channel) for channel in world.channels.values())
+    messages = "".join(_message_row(message) for message in reversed(world.messages[-20:]))
     config = world.config
     mode = "облако (до 50 МБ)" if config.mode == "cloud" else "локальный сервер (до 2000 МБ)"
     limit = (
@@ -113,7 +123,7 @@ def _telegram_section(world: TelegramWorld) -> str:
     switches = _form(
         "/_control/telegram/config",
         "Применить",
-        _select("mode", {"cloud": "облако (50 МБ)", "local": "локальный сервер (2000 МБ)"}, config.mode)
+        _select("mode", MODES, config.mode)
         + _select(
             "rate_limit",
             {"true": "лимит включён", "false": "лимит выключен"},
@@ -143,16 +153,16 @@ def _faults_section(faults: list[Fault]) -> str:
         f"<td>{FAULT_KINDS[fault.kind]}</td><td>{fault.count}</td></tr>"
         for fault in faults
     )
-    kinds = "".join(f'<option value="{kind}">{label}</option>' for kind, label in FAULT_KINDS.items())
     add = _form(
         "/_control/faults",
         "Добавить сбой",
         '<input type="hidden" name="platform" value="telegram">'
         '<label>Метод <input name="method" value="sendVideo" size="12"></label> '
-        f'<label>Сбой <select name="kind">{kinds}</select></label> '
+        f'<label>Сбой {_select("kind", FAULT_KINDS, "http_500")}</label>'
         '<label>Сколько раз <input name="count" type="number" min="1" value="1" size="3"></label> '
         '<label>retry_after, с <input name="retry_after" type="number" min="1" size="3"></label> '
-        '<label>Задержка, с <input name="delay_s" type="number" min="0" step="0.1" size="4"></label> ',
+        '<label>Задержка, с '
+        '<input name="delay_s" type="number" min="0" step="0.1" size="4"></label> ',
     )
     clear = _form("/_control/faults", "Убрать все сбои", method="DELETE")
     return f"""

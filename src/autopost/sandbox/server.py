@@ -1,4 +1,4 @@
-"""The sandbox as one ASGI app: each platform's API under its own prefix, plus control and demo page.
+"""The sandbox as one ASGI app: each platform's API under its prefix, the control API, a demo page.
 
 Adding a platform means adding its module and two lines here: its API mount and its control
 mount (and its world in ``state.py``).

@@ -29,8 +29,9 @@ def run_sandbox(
         host=host,
         port=port,
         log_level="warning",
-        # Keep-alive connections left open by clients must not hold up the shutdown.
-        timeout_graceful_shutdown=2,
+        # Requests still being read (a slow_upload whose client gave up) must not hold up the end
+        # of a test session for long.
+        timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"sandbox-{port}", daemon=True)

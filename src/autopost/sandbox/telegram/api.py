@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
@@ -78,10 +78,14 @@ class BotApi:
         request = Request(scope, receive)
         state: SandboxState = request.app.state.sandbox
         path = request.path_params["path"]
-        if path.startswith("file/bot"):
-            response = self._download(state.telegram, path.removeprefix("file/"))
-        else:
-            response = await self._answer(request, receive, state, path)
+        try:
+            if path.startswith("file/bot"):
+                response = self._download(state.telegram, path.removeprefix("file/"))
+            else:
+                response = await self._answer(request, receive, state, path)
+        except ClientDisconnect:
+            # The client gave up mid-request (a timeout, a killed worker): nobody to answer.
+            return
         if response is not None:
             await response(scope, receive, send)
 
@@ -145,7 +149,7 @@ class BotApi:
 
     @staticmethod
     def _download(world: TelegramWorld, path: str) -> Response:
-        """The file download URL of getFile's ``file_path``; only kept uploads have bytes to serve."""
+        """The download URL of getFile's ``file_path``; only kept uploads have bytes to serve."""
         parts = split_bot_path(path)
         bot = world.bot_for_token(parts[0]) if parts else None
         stored = next(

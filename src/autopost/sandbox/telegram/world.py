@@ -198,7 +198,8 @@ class TelegramWorld:
         token: str | None = None,
     ) -> Bot:
         bot_id = bot_id or next(i for i in self._bot_ids if self.user(i) is None)
-        bot = Bot(bot_id, token or new_token(bot_id), username or f"sandbox_{bot_id}_bot", first_name)
+        username = username or f"sandbox_{bot_id}_bot"
+        bot = Bot(bot_id, token or new_token(bot_id), username, first_name)
         self.bots[bot.id] = bot
         return bot
 

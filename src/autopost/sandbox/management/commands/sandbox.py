@@ -30,10 +30,10 @@ class Command(BaseCommand):
                     f"  Telegram Bot API: {base}/telegram  (mode: {world.config.mode})",
                     f"    bot @{demo.TELEGRAM_BOT_USERNAME}  token {demo.TELEGRAM_BOT_TOKEN}",
                     f"    revoked token {demo.TELEGRAM_REVOKED_BOT_TOKEN}",
-                    f"    {demo.TELEGRAM_CHANNEL} ({demo.TELEGRAM_CHANNEL_ID}): bot is an administrator",
+                    f"    {demo.TELEGRAM_CHANNEL} ({demo.TELEGRAM_CHANNEL_ID}): bot is an admin",
                     f"    {demo.TELEGRAM_NOT_MEMBER_CHANNEL}: bot is not a member",
                     f"    {demo.TELEGRAM_READONLY_CHANNEL}: bot is a member without admin rights",
-                    f"    private channel {demo.TELEGRAM_PRIVATE_CHANNEL_ID}: bot is an administrator",
+                    f"    private channel {demo.TELEGRAM_PRIVATE_CHANNEL_ID}: bot is an admin",
                     "",
                 ]
             )
