@@ -164,3 +164,15 @@ def test_publish_through_a_connected_channel_end_to_end_in_the_database(
     )
     [result] = response.json()["results"]
     assert result["ok"] and result["publication"]["platform"] == "telegram"
+
+
+def test_revoked_connections_are_listed_only_on_request(alice_api, alice):
+    live = make_connection(alice, token=BOT_TOKEN)
+    expired = make_connection(alice, target_id="-100200", status=ConnectionStatus.EXPIRED)
+    revoked = make_connection(alice, target_id="-100300", status=ConnectionStatus.REVOKED)
+
+    default = alice_api.get("/api/v1/connections").json()["items"]
+    assert {c["id"] for c in default} == {live.pk, expired.pk}
+    only_revoked = alice_api.get("/api/v1/connections?status=revoked").json()["items"]
+    assert [c["id"] for c in only_revoked] == [revoked.pk]
+    assert_error(alice_api.get("/api/v1/connections?status=gone"), 400, "validation_error")

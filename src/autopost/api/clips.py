@@ -6,14 +6,13 @@ from django.utils import timezone
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from autopost.api.schemas import ClipOut, ErrorOut, PublishIn, PublishOut
+from autopost.api.schemas import ClipOut, PublishIn, PublishOut, errors
 from autopost.clips.models import Clip
 from autopost.clips.service import create_clip
 from autopost.publishing.errors import ServiceError
 from autopost.publishing.service import publish_clip
 
 router = Router(tags=["clips"])
-ERRORS = {code: ErrorOut for code in (400, 401, 404, 413, 429)}
 
 
 def owned_clip(user, clip_id: int) -> Clip:
@@ -24,7 +23,13 @@ def owned_clip(user, clip_id: int) -> Clip:
     return clip
 
 
-@router.post("/clips", response={201: ClipOut, **ERRORS}, summary="Загрузить клип")
+@router.post(
+    "/clips",
+    response={201: ClipOut, **errors(400, 401, 403, 413)},
+    summary="Загрузить клип",
+    description="multipart/form-data: `file`, `title`, `description`. Файл проверяется "
+    "(видео ли это, длительность, размер кадра) до того, как клип появится.",
+)
 def upload_clip(
     request,
     file: File[UploadedFile],
@@ -43,14 +48,14 @@ def list_clips(request):
     return Clip.objects.filter(owner=request.auth)
 
 
-@router.get("/clips/{int:clip_id}", response={200: ClipOut, **ERRORS}, summary="Клип")
+@router.get("/clips/{int:clip_id}", response={200: ClipOut, **errors(401, 404)}, summary="Клип")
 def get_clip(request, clip_id: int):
     return owned_clip(request.auth, clip_id)
 
 
 @router.post(
     "/clips/{int:clip_id}/publish",
-    response={200: PublishOut, **ERRORS},
+    response={200: PublishOut, **errors(400, 401, 403, 404, 429)},
     summary="Опубликовать клип (сразу или по расписанию)",
     description="Один результат на каждое подключение из `targets`: публикация или ошибка. "
     "Ошибка одной цели не мешает остальным.",

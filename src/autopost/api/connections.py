@@ -1,25 +1,38 @@
 """Platform connections: list, connect Telegram (bot token + channel), disconnect."""
 
-from ninja import Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from autopost.api.schemas import ConnectionOut, ErrorOut, TelegramConnectIn
-from autopost.connections.models import PlatformConnection
+from autopost.api.schemas import ConnectionOut, TelegramConnectIn, errors
+from autopost.connections.models import ConnectionStatus, PlatformConnection
 from autopost.connections.service import connect_platform, disconnect_platform
 
 router = Router(tags=["connections"])
-ERRORS = {code: ErrorOut for code in (400, 401, 404, 429, 502)}
 
 
-@router.get("/connections", response=list[ConnectionOut], summary="Мои подключения")
+class ConnectionFilter(Schema):
+    status: ConnectionStatus | None = None
+
+
+@router.get(
+    "/connections",
+    response=list[ConnectionOut],
+    summary="Мои подключения",
+    description="Без `status` — действующие и истёкшие; отключённые (`revoked`) — по запросу "
+    "`?status=revoked`.",
+)
 @paginate(LimitOffsetPagination)
-def list_connections(request):
-    return PlatformConnection.objects.filter(owner=request.auth)
+def list_connections(request, filters: Query[ConnectionFilter]):
+    connections = PlatformConnection.objects.filter(owner=request.auth)
+    if filters.status is None:
+        # Every reconnect after a disconnect leaves a revoked row; they are history, not choices.
+        return connections.exclude(status=ConnectionStatus.REVOKED)
+    return connections.filter(status=filters.status)
 
 
 @router.post(
     "/connections/telegram",
-    response={201: ConnectionOut, **ERRORS},
+    response={201: ConnectionOut, **errors(400, 401, 403, 404, 429, 502)},
     summary="Подключить Telegram-канал",
     description="Токен бота проверяется в Telegram (getMe, getChat, getChatMember): бот должен "
     "быть администратором канала с правом публикации. Токен хранится зашифрованным и "
@@ -34,7 +47,7 @@ def connect_telegram(request, payload: TelegramConnectIn):
 
 @router.delete(
     "/connections/{int:connection_id}",
-    response={200: ConnectionOut, **ERRORS},
+    response={200: ConnectionOut, **errors(401, 403, 404)},
     summary="Отключить платформу",
     description="Запланированные публикации через это подключение отменяются.",
 )

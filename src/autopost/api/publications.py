@@ -3,13 +3,12 @@
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from autopost.api.schemas import ErrorOut, PublicationDetailOut, PublicationOut
+from autopost.api.schemas import PublicationDetailOut, PublicationOut, errors
 from autopost.publishing.errors import ServiceError
 from autopost.publishing.models import Publication, Status
 from autopost.publishing.service import cancel_publication, retry_publication
 
 router = Router(tags=["publications"])
-ERRORS = {code: ErrorOut for code in (400, 401, 404, 409)}
 
 
 class PublicationFilter(Schema):
@@ -44,7 +43,7 @@ def list_publications(request, filters: Query[PublicationFilter]):
 
 @router.get(
     "/publications/{int:publication_id}",
-    response={200: PublicationDetailOut, **ERRORS},
+    response={200: PublicationDetailOut, **errors(401, 404)},
     summary="Публикация и история её статусов",
 )
 def get_publication(request, publication_id: int):
@@ -53,7 +52,7 @@ def get_publication(request, publication_id: int):
 
 @router.post(
     "/publications/{int:publication_id}/cancel",
-    response={200: PublicationDetailOut, **ERRORS},
+    response={200: PublicationDetailOut, **errors(401, 403, 404, 409)},
     summary="Отменить запланированную публикацию",
 )
 def cancel(request, publication_id: int):
@@ -63,7 +62,7 @@ def cancel(request, publication_id: int):
 
 @router.post(
     "/publications/{int:publication_id}/retry",
-    response={200: PublicationDetailOut, **ERRORS},
+    response={200: PublicationDetailOut, **errors(401, 403, 404, 409)},
     summary="Повторить неудавшуюся публикацию",
 )
 def retry(request, publication_id: int):

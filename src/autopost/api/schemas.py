@@ -16,6 +16,11 @@ class ErrorOut(Schema):
     message: str = Field(description="Понятное человеку описание (по-русски)")
 
 
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error statuses an operation can answer, for its OpenAPI description."""
+    return {status: ErrorOut for status in statuses}
+
+
 class ClipOut(Schema):
     id: int
     title: str
