@@ -171,3 +171,8 @@ def test_json_nulls_count_as_absent(sandbox_control, http, bot_api):
     )
     assert response.json()["result"]["text"] == "<b>x</b>"
     assert sandbox_control.telegram_messages()[0]["parse_mode"] is None
+
+
+def test_token_with_non_ascii_secret_is_just_unknown(sandbox_control, http):
+    response = http.get(f"{sandbox_control.telegram_api_url}/bot{demo.TELEGRAM_BOT_ID}:секрет/getMe")
+    assert_error(response, 401, "Unauthorized")

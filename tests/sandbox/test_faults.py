@@ -1,6 +1,7 @@
 """Injected faults: error answers, a really dropped connection, slow reads, delays, ordering."""
 
 import hashlib
+import io
 import os
 import time
 
@@ -142,15 +143,19 @@ def test_slow_upload_is_read_slowly_but_completes(sandbox_control, http, bot_api
 
 
 def test_slow_upload_makes_a_client_write_timeout_fire(sandbox_control, bot_api):
-    sandbox_control.add_fault("slow_upload", method="sendVideo", delay_s=0.3)
-    timeout = httpx.Timeout(5, write=0.1)
-    big = bytes(32 * 1024 * 1024)  # more than the socket buffers hold
-    with httpx.Client(timeout=timeout) as client, pytest.raises(httpx.WriteTimeout):
-        client.post(
+    # More than the socket buffers hold, sent in 64 KB writes that each get 0.1 s.
+    def upload(client):
+        return client.post(
             f"{bot_api}/sendVideo",
             data={"chat_id": demo.TELEGRAM_CHANNEL},
-            files={"video": ("clip.mp4", big, "video/mp4")},
+            files={"video": ("clip.mp4", io.BytesIO(bytes(32 * 1024 * 1024)), "video/mp4")},
         )
+
+    with httpx.Client(timeout=httpx.Timeout(5, write=0.1)) as client:
+        assert upload(client).status_code == 200
+        sandbox_control.add_fault("slow_upload", method="sendVideo", delay_s=0.3)
+        with pytest.raises(httpx.WriteTimeout):
+            upload(client)
 
 
 def test_delay_holds_the_answer(sandbox_control, http, bot_api):
