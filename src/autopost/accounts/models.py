@@ -25,7 +25,7 @@ class UserManager(DjangoUserManager):
 
 class User(AbstractUser):
     email = models.EmailField(_("e-mail"), unique=True)
-    plan = models.CharField(_("тариф"), max_length=16, choices=Plan.choices, default=Plan.FREE)
+    plan = models.CharField(_("plan"), max_length=16, choices=Plan.choices, default=Plan.FREE)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

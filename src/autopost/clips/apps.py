@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ClipsConfig(AppConfig):
     name = "autopost.clips"
     label = "clips"
-    verbose_name = "Клипы"
+    verbose_name = _("Clips")

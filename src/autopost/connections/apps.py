@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConnectionsConfig(AppConfig):
     name = "autopost.connections"
     label = "connections"
-    verbose_name = "Подключения"
+    verbose_name = _("Platform connections")

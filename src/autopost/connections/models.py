@@ -9,9 +9,9 @@ from autopost.platforms.base import Credentials, Target
 
 
 class ConnectionStatus(models.TextChoices):
-    ACTIVE = "active", _("Активно")
-    EXPIRED = "expired", _("Токен истёк")
-    REVOKED = "revoked", _("Отключено")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Token expired")
+    REVOKED = "revoked", _("Disconnected")
 
 
 class PlatformConnection(models.Model):

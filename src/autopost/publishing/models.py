@@ -23,11 +23,11 @@ from autopost.connections.models import PlatformConnection
 
 
 class Status(models.TextChoices):
-    SCHEDULED = "scheduled", _("Запланировано")
-    PUBLISHING = "publishing", _("Публикуется")
-    PUBLISHED = "published", _("Опубликовано")
-    FAILED = "failed", _("Ошибка")
-    CANCELLED = "cancelled", _("Отменено")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHING)
