@@ -34,16 +34,14 @@ def make_clip(owner, *, payload: bytes | None = None, title="Мой клип", d
 
 
 def make_connection(owner, *, platform="telegram", token="123456789:" + "A" * 35, target_id="-1001000000001", **fields):
-    connection = PlatformConnection(
-        owner=owner,
-        platform=platform,
+    values = dict(
         account_id="123456789",
         account_name="@autopost_demo_bot",
-        target_id=target_id,
         target_name="Demo",
         options={"chat_username": "autopost_demo"},
-        **fields,
     )
+    values.update(fields)
+    connection = PlatformConnection(owner=owner, platform=platform, target_id=target_id, **values)
     connection.set_credentials(Credentials(access_token=token))
     connection.save()
     return connection

@@ -189,6 +189,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 MEDIA_ROOT = Path(env("AUTOPOST_MEDIA_DIR") or DATA_DIR / "media").resolve()
 MEDIA_URL = "media/"
 STORAGES = {

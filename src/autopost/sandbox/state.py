@@ -22,8 +22,10 @@ class SandboxState:
     @classmethod
     def from_env(cls) -> SandboxState:
         """Initial switches from the environment: AUTOPOST_SANDBOX_TELEGRAM_LOCAL=1 starts in the
-        local Bot API server mode (2000 MB uploads)."""
-        return cls(telegram_local=envbool("AUTOPOST_SANDBOX_TELEGRAM_LOCAL", False))
+        local Bot API server mode (2000 MB uploads). It follows AUTOPOST_TELEGRAM_LOCAL_API unless
+        set, so a demo that tells the provider "local server" gets one."""
+        follows = envbool("AUTOPOST_TELEGRAM_LOCAL_API", False)
+        return cls(telegram_local=envbool("AUTOPOST_SANDBOX_TELEGRAM_LOCAL", follows))
 
     def _telegram_config(self) -> TelegramConfig:
         return TelegramConfig(mode="local" if self.telegram_local else "cloud")

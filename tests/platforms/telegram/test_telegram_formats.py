@@ -116,7 +116,7 @@ def test_local_server_limits(settings):
 
 
 def test_rate_limits_and_capabilities():
-    assert TelegramAdapter.rate_limits == (("20/minute", "target"), ("30/second", "global"))
+    assert TelegramAdapter.rate_limits == (("20/minute", "target"), ("30/second", "account"))
     assert TelegramAdapter.capabilities.stats is False
     assert TelegramAdapter.capabilities.refresh is False
     assert TelegramAdapter.slug == "telegram"

@@ -69,7 +69,7 @@ class TelegramAdapter(Provider):
     label = "Telegram"
     capabilities = Capabilities(stats=False, refresh=False, oauth=False)
     # §3.4 (unofficial): 20 posts a minute per channel, ~30 messages a second per bot.
-    rate_limits = (("20/minute", "target"), ("30/second", "global"))
+    rate_limits = (("20/minute", "target"), ("30/second", "account"))
 
     def __init__(
         self,
