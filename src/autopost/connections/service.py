@@ -74,7 +74,7 @@ def disconnect_platform(user, connection_id: int) -> PlatformConnection:
 
     connection = PlatformConnection.objects.filter(owner=user, pk=connection_id).first()
     if connection is None or connection.status == ConnectionStatus.REVOKED:
-        raise NotFound("Подключение")
+        raise NotFound("Подключение не найдено")
     with transaction.atomic():
         PlatformConnection.objects.filter(pk=connection.pk).update(
             status=ConnectionStatus.REVOKED,

@@ -13,5 +13,7 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
-    def __init__(self, what: str = "Объект"):
-        super().__init__("not_found", f"{what} не найден", status=404)
+    """404: missing, or someone else's (never tell the two apart)."""
+
+    def __init__(self, message: str = "Не найдено"):
+        super().__init__("not_found", message, status=404)

@@ -49,7 +49,7 @@ def publish_clip(
 ) -> list[TargetResult]:
     clip = Clip.objects.filter(owner=user, pk=clip_id).first()
     if clip is None:
-        raise NotFound("Клип")
+        raise NotFound("Клип не найден")
     targets = list(dict.fromkeys(connection_ids))  # keep order, drop repeats
     if not targets:
         raise ServiceError("no_targets", "Выберите хотя бы одну платформу")
@@ -106,7 +106,7 @@ def _create_one(user, clip, connection, connection_id, scheduled_at, now) -> Tar
 def _owned(user, publication_id: int) -> Publication:
     publication = Publication.objects.owned_by(user).filter(pk=publication_id).first()
     if publication is None:
-        raise NotFound("Публикация")
+        raise NotFound("Публикация не найдена")
     return publication
 
 
