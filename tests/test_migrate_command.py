@@ -14,7 +14,7 @@ def test_migrate_on_a_fresh_data_folder_also_creates_the_cache_table(tmp_path):
     )
     assert run("migrate", "--no-input", "-v0").returncode == 0
     check = run(
-        "shell", "-c",
+        "shell", "-v0", "-c",
         "from django.core.cache import cache; print(cache.add('probe', 1, 5), cache.get('probe'))",
     )
     assert check.returncode == 0, check.stderr
