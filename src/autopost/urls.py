@@ -6,5 +6,6 @@ from autopost.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("autopost.web.urls")),
 ]

@@ -9,9 +9,15 @@ def test_home_requires_login(client):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_login_page_is_russian_by_default_and_english_on_request(client):
-    assert "Вход" in client.get(reverse("login")).content.decode()
-    english = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_pages_are_russian_by_default_even_for_an_english_browser(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Вход" in page and "Sign in" not in page
+
+
+def test_the_language_switch_makes_pages_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert response.status_code == 302
+    english = client.get(reverse("login")).content.decode()
     assert "Sign in" in english and "Вход" not in english
 
 
