@@ -1,6 +1,7 @@
 """``autopost serve``: the production web server (uvicorn, ASGI) plus the worker, and the sandbox
 when ``AUTOPOST_SANDBOX=1`` points at this machine. Children that die are restarted."""
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -15,6 +16,21 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 log = structlog.get_logger("autopost.serve")
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGTERM to the child if serve dies, even by SIGKILL."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+def _exit_on_sigterm(signum, frame):
+    # uvicorn restores this handler and re-raises the signal after its graceful shutdown; turning
+    # it into SystemExit lets serve stop its children instead of dying with them still running.
+    raise SystemExit(0)
 
 
 class Child:
@@ -34,7 +50,7 @@ class Child:
         delay = 1.0
         while not self.stopping.is_set():
             started = time.monotonic()
-            self.process = subprocess.Popen(self.argv, env=os.environ.copy())
+            self.process = subprocess.Popen(self.argv, env=os.environ.copy(), preexec_fn=_die_with_parent)
             code = self.process.wait()
             if self.stopping.is_set():
                 return
@@ -74,6 +90,7 @@ class Command(BaseCommand):
             children.append(Child("sandbox", ["sandbox"]))
         if not options["no_worker"]:
             children.append(Child("worker", ["worker"]))
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         for child in children:
             child.start()
         url = f"http://{options['host']}:{options['port']}/"
