@@ -44,4 +44,11 @@ def test_bot_token_never_appears_in_logs_api_html_or_database(stack, sandbox_con
 
     for text in [*seen, stack.logs(), *database]:
         assert secret_part not in text
-    assert "publish_job_success" in stack.logs()  # the logs were really captured
+
+    # The worker's log is JSON lines carrying the architecture's event names.
+    events = [json.loads(line) for line in stack.workers[0].log_text().splitlines() if line.startswith("{")]
+    names = {e["event"] for e in events}
+    assert {"publish_job_start", "publish_job_retry", "publish_job_success"} <= names
+    assert all("timestamp" in e and "level" in e for e in events)
+    web_events = {json.loads(line)["event"] for line in stack.web.log_text().splitlines() if line.startswith("{")}
+    assert "platform_connected" in web_events

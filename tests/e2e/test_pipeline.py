@@ -56,3 +56,29 @@ def test_cancel_before_the_time_means_the_channel_never_receives_it(stack, sandb
     time.sleep(3 + 3 + 1.5)  # past the time, past the sweeper's grace
     assert stack.publication(publication_id)["status"] == "cancelled"
     assert sandbox_control.telegram_messages() == []
+
+
+def test_twenty_concurrent_publish_requests_create_one_publication(stack, sandbox_control, sample_clip):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    connection = stack.connect_demo_channel()
+    clip = stack.upload_clip(sample_clip)
+
+    def click(_):
+        with httpx.Client(base_url=stack.url, headers=stack.api.headers, timeout=30) as client:
+            response = client.post(f"/api/v1/clips/{clip['id']}/publish", json={"targets": [connection["id"]]})
+            assert response.status_code == 200, response.text
+            return response.json()["results"][0]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(click, range(20)))
+
+    created = [r for r in results if r["ok"]]
+    assert len(created) == 1
+    assert {r["error"]["code"] for r in results if not r["ok"]} == {"already_publishing"}
+    stack.wait_status(created[0]["publication"]["id"], {"published"})
+    listed = stack.api.get("/api/v1/publications", params={"clip": clip["id"]}).json()
+    assert listed["count"] == 1
+    assert len(sandbox_control.telegram_messages()) == 1
