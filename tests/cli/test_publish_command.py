@@ -10,7 +10,6 @@ import httpx
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
-from django.utils import timezone
 from factories import make_connection
 from huey.contrib.djhuey import HUEY
 from tqdm import tqdm

@@ -18,13 +18,6 @@ from autopost.publishing.service import cancel_publication, publish_clip, retry_
 from tests.factories import make_clip, make_connection
 
 
-@pytest.fixture(autouse=True)
-def empty_queue():
-    HUEY.flush()
-    yield
-    HUEY.flush()
-
-
 def test_partial_unique_index_refuses_a_second_live_publication(alice):
     clip, connection = make_clip(alice), make_connection(alice)
     Publication.objects.create(clip=clip, connection=connection, platform="telegram", status=Status.SCHEDULED)

@@ -16,13 +16,6 @@ from autopost.publishing.models import Publication, Status
 from tests.factories import make_clip, make_connection
 
 
-@pytest.fixture(autouse=True)
-def empty_queue():
-    HUEY.flush()
-    yield
-    HUEY.flush()
-
-
 @pytest.fixture
 def publication(alice):
     return Publication.objects.create(

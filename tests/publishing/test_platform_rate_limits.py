@@ -2,21 +2,12 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from autopost.publishing.attempt import run_publication
 from autopost.publishing.models import Publication, Status
 from autopost.sandbox import demo
 from tests.factories import make_clip, make_connection
-
-
-@pytest.fixture(autouse=True)
-def empty_queue():
-    HUEY.flush()
-    yield
-    HUEY.flush()
 
 
 def test_the_21st_post_to_a_channel_in_a_minute_waits_for_the_window(alice, sandbox_control):

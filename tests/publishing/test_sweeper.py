@@ -2,20 +2,12 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from autopost.publishing.models import Publication, Status
 from autopost.publishing.sweeper import grace_seconds, sweep_stalled_publications
 from tests.factories import make_clip, make_connection
-
-
-@pytest.fixture(autouse=True)
-def empty_queue():
-    HUEY.flush()
-    yield
-    HUEY.flush()
 
 
 def make(owner, target, **fields):
