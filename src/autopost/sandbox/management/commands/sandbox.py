@@ -12,6 +12,8 @@ from autopost.sandbox.state import SandboxState
 
 
 class Command(BaseCommand):
+    # The emulator holds no autopost secrets: it must start without PLATFORM_TOKEN_SECRET.
+    requires_system_checks: list = []
     help = "Runs the platform emulators (Telegram Bot API) with their control API and demo page."
 
     def add_arguments(self, parser):
