@@ -231,6 +231,10 @@ TELEGRAM_API_URL = _platform_url("AUTOPOST_TELEGRAM_API_URL", "https://api.teleg
 TELEGRAM_LOCAL_API = envbool("AUTOPOST_TELEGRAM_LOCAL_API", False)
 VK_API_URL = _platform_url("AUTOPOST_VK_API_URL", "https://api.vk.ru", "/vk")
 VK_OAUTH_URL = _platform_url("AUTOPOST_VK_OAUTH_URL", "https://id.vk.com", "/vk-id")
+VK_LEGACY_OAUTH_URL = _platform_url("AUTOPOST_VK_LEGACY_OAUTH_URL", "https://oauth.vk.com", "/vk-oauth")
+# The VK ID app (id.vk.com → "Мои приложения"); without it only pasted user tokens can connect.
+VK_CLIENT_ID = env("AUTOPOST_VK_CLIENT_ID") or ("51234567" if SANDBOX else "")
+VK_API_VERSION = env("AUTOPOST_VK_API_VERSION", "5.199")
 RUTUBE_API_URL = _platform_url("AUTOPOST_RUTUBE_API_URL", "https://rutube.ru", "/rutube")
 DZEN_URL = _platform_url("AUTOPOST_DZEN_URL", "https://dzen.ru", "/dzen")
 

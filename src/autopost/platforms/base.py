@@ -83,6 +83,16 @@ class PublishResult:
 
 
 @dataclass(frozen=True)
+class TargetChoice:
+    """A place the connected account may publish to (its own page, a community it administers)."""
+
+    target_id: str
+    name: str
+    kind: str  # "page" | "community" | "channel"
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Stats:
     views: int | None = None
     likes: int | None = None
@@ -127,13 +137,24 @@ class Provider:
     slug: ClassVar[str]
     label: ClassVar[str]
     capabilities: ClassVar[Capabilities] = Capabilities()
-    # Global rate limits shared by every worker, in the ``limits`` package notation, with the
-    # scope each applies to: "global" (the whole platform), "account" or "target".
+    # Rate limits shared by every worker, in the ``limits`` package notation, with the scope each
+    # applies to: "global" (the whole platform), "account" or "target". ``rate_limits`` count
+    # publications; ``call_limits`` count API calls and are enforced through ``throttle()``.
     rate_limits: ClassVar[tuple[tuple[str, str], ...]] = ()
+    call_limits: ClassVar[tuple[tuple[str, str], ...]] = ()
 
-    def __init__(self, credentials: Credentials, target: Target):
+    def __init__(self, credentials: Credentials, target: Target, *, throttle: Callable[[], None] | None = None):
         self.credentials = credentials
         self.target = target
+        self._throttle = throttle
+
+    def throttle(self) -> None:
+        """Call before every platform API call: waits for the shared ``call_limits`` windows.
+
+        The worker injects the shared limiter; without one (connect flows, tests) it is a no-op.
+        """
+        if self._throttle is not None:
+            self._throttle()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} target={self.target.target_id}>"
@@ -152,6 +173,26 @@ class Provider:
         Russian message for each way the input is wrong, ``TransientError`` / ``RateLimited``
         when the platform could not answer.
         """
+        raise NotImplementedError
+
+    @classmethod
+    def authorize_url(cls, *, state: str, code_challenge: str, redirect_uri: str) -> str:
+        """OAuth platforms: the URL to send the person to (PKCE ``s256`` challenge included)."""
+        raise NotImplementedError
+
+    @classmethod
+    def exchange_code(
+        cls, *, code: str, code_verifier: str, redirect_uri: str, state: str, device_id: str = ""
+    ) -> ConnectionInfo:
+        """OAuth platforms: exchange the callback's code; the target defaults to the own page.
+
+        Raises ``AuthExpired`` (``invalid_grant``: code expired, reused, or verifier wrong) or
+        ``PermanentError`` / ``TransientError``.
+        """
+        raise NotImplementedError
+
+    def list_targets(self) -> list[TargetChoice]:
+        """Where this account may publish: its own page first, then what it administers."""
         raise NotImplementedError
 
     def refresh(self) -> Credentials:

@@ -22,7 +22,7 @@ from autopost.connections.models import ConnectionStatus
 from autopost.connections.service import mark_connection_expired
 from autopost.observability import events
 from autopost.platforms import get_provider, platform_label
-from autopost.platforms.base import ClipFile, Metadata, Provider, PublishResult
+from autopost.platforms.base import ClipFile, Metadata, PublishResult
 from autopost.platforms.errors import (
     AuthExpired,
     ClipFileMissing,
@@ -119,8 +119,13 @@ def _attempt(publication: Publication) -> PublishResult | Exception:
         clip = publication.clip
         if not clip.file_exists():
             raise ClipFileMissing()
-        provider = get_provider(publication.platform)(connection.get_credentials(), connection.target())
-        _respect_rate_limits(provider, publication)
+        provider_class = get_provider(publication.platform)
+        provider = provider_class(
+            connection.get_credentials(),
+            connection.target(),
+            throttle=lambda: _wait_for_windows(provider_class.call_limits, publication),
+        )
+        _wait_for_windows(provider_class.rate_limits, publication)
         return provider.publish(
             ClipFile(
                 open=clip.open,
@@ -143,11 +148,11 @@ def _attempt(publication: Publication) -> PublishResult | Exception:
         return TransientError("Внутренняя ошибка при публикации, повторим попытку", code="internal_error")
 
 
-def _respect_rate_limits(provider: Provider, publication: Publication) -> None:
-    """Wait briefly for the platform's shared window, or give the job back with a delay."""
+def _wait_for_windows(limits: tuple[tuple[str, str], ...], publication: Publication) -> None:
+    """Wait briefly for the platform's shared windows, or give the job back with a delay."""
     target = publication.connection
     scopes = {"global": "", "account": target.account_id, "target": target.target_id}
-    for rate, scope in provider.rate_limits:
+    for rate, scope in limits:
         keys = (publication.platform, scope, scopes[scope])
         while not ratelimit.hit(rate, *keys):
             wait = ratelimit.wait_seconds(rate, *keys)

@@ -76,9 +76,10 @@ class TelegramAdapter(Provider):
         credentials: Credentials,
         target: Target,
         *,
+        throttle=None,
         transport: httpx.BaseTransport | None = None,  # tests only
     ):
-        super().__init__(credentials, target)
+        super().__init__(credentials, target, throttle=throttle)
         self._transport = transport
 
     @classmethod
