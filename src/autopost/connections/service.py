@@ -1,24 +1,27 @@
-"""Connecting and disconnecting platforms. Tokens are validated against the platform, then stored
-encrypted; nothing here logs or returns a secret."""
+"""Connecting, configuring and disconnecting platforms. Tokens are validated against the platform,
+then stored encrypted; nothing here logs or returns a secret."""
 
 from __future__ import annotations
 
 import structlog
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from autopost import ratelimit
 from autopost.connections.models import ConnectionStatus, PlatformConnection
 from autopost.observability import events
 from autopost.platforms import PLATFORMS, get_provider, is_available
+from autopost.platforms.base import ConnectionInfo
 from autopost.platforms.errors import PermanentError, PlatformError, RateLimited
 from autopost.publishing.errors import NotFound, ServiceError
 
 log = structlog.get_logger("autopost.connections")
 
+PUBLISH_MODES = ("clip", "video")
 
-def _check_connect_rate(user) -> None:
+
+def check_connect_rate(user) -> None:
     if not ratelimit.hit(settings.CONNECT_RATE_PER_USER, "connect", str(user.pk)):
         raise ServiceError(
             "rate_limited",
@@ -27,44 +30,89 @@ def _check_connect_rate(user) -> None:
         )
 
 
+def _as_service_error(exc: PlatformError) -> ServiceError:
+    if isinstance(exc, RateLimited):
+        return ServiceError(exc.code, exc.message, status=429)
+    if isinstance(exc, PermanentError):
+        return ServiceError(exc.code, exc.message)
+    return ServiceError(exc.code, exc.message, status=502)
+
+
 def connect_platform(user, platform: str, **form: str) -> PlatformConnection:
     """Validate pasted credentials with the platform and save (or renew) the connection."""
     if platform not in PLATFORMS or not is_available(platform):
         raise ServiceError("platform_unavailable", "Эта платформа пока не поддерживается", status=404)
-    _check_connect_rate(user)
-    provider = get_provider(platform)
+    check_connect_rate(user)
     try:
-        info = provider.validate_credentials(**form)
-    except RateLimited as exc:
-        raise ServiceError(exc.code, exc.message, status=429) from None
-    except PermanentError as exc:
-        raise ServiceError(exc.code, exc.message) from None
+        info = get_provider(platform).validate_credentials(**form)
     except PlatformError as exc:
-        raise ServiceError(exc.code, exc.message, status=502) from None
+        raise _as_service_error(exc) from None
+    return save_connection(user, platform, info)
 
+
+def save_connection(user, platform: str, info: ConnectionInfo, *, reconnect_id: int | None = None) -> PlatformConnection:
+    """Create the connection, or renew the live one for the same target (or the one reconnected)."""
     with transaction.atomic():
+        live = PlatformConnection.objects.select_for_update().exclude(status=ConnectionStatus.REVOKED).filter(owner=user, platform=platform)
         connection = (
-            PlatformConnection.objects.select_for_update()
-            .exclude(status=ConnectionStatus.REVOKED)
-            .filter(owner=user, platform=platform, target_id=info.target_id)
-            .first()
-        ) or PlatformConnection(owner=user, platform=platform, target_id=info.target_id)
+            (live.filter(pk=reconnect_id).first() if reconnect_id else None)
+            or live.filter(target_id=info.target_id).first()
+            or PlatformConnection(owner=user, platform=platform, target_id=info.target_id)
+        )
         connection.account_id = info.account_id
         connection.account_name = info.account_name
-        connection.target_name = info.target_name
-        connection.target_url = info.target_url
-        connection.options = {**connection.options, **info.options}
+        if not connection.pk:
+            connection.target_name = info.target_name
+            connection.target_url = info.target_url
+        # A reconnect keeps the chosen target and mode; new secrets and platform facts win.
+        connection.options = {**info.options, **{k: v for k, v in connection.options.items() if k in ("publish_as", "wall_post")}}
         connection.set_credentials(info.credentials)
         connection.status = ConnectionStatus.ACTIVE
         connection.status_reason = ""
         connection.save()
-    log.info(
-        events.PLATFORM_CONNECTED,
-        user_id=user.pk,
-        platform=platform,
-        connection_id=connection.pk,
-        target_id=connection.target_id,
-    )
+    log.info(events.PLATFORM_CONNECTED, user_id=user.pk, platform=platform, connection_id=connection.pk)
+    return connection
+
+
+def _owned_live(user, connection_id: int) -> PlatformConnection:
+    connection = PlatformConnection.objects.filter(owner=user, pk=connection_id).exclude(status=ConnectionStatus.REVOKED).first()
+    if connection is None:
+        raise NotFound("Подключение не найдено")
+    return connection
+
+
+def list_targets(user, connection_id: int):
+    """Where the connected account may publish (its page, communities it administers)."""
+    connection = _owned_live(user, connection_id)
+    provider = get_provider(connection.platform)(connection.get_credentials(), connection.target())
+    try:
+        return provider.list_targets()
+    except NotImplementedError:
+        raise ServiceError("targets_unsupported", "Для этой платформы цель выбирается при подключении") from None
+    except PlatformError as exc:
+        raise _as_service_error(exc) from None
+
+
+def configure_connection(user, connection_id: int, *, target_id: str | None = None,
+                         publish_as: str | None = None, wall_post: bool | None = None) -> PlatformConnection:
+    """Change where and how a connection publishes; a target must be one the account may post to."""
+    connection = _owned_live(user, connection_id)
+    if publish_as is not None:
+        if publish_as not in PUBLISH_MODES:
+            raise ServiceError("validation_error", "Режим публикации: clip (клип) или video (видео)")
+        connection.options["publish_as"] = publish_as
+    if wall_post is not None:
+        connection.options["wall_post"] = bool(wall_post)
+    if target_id is not None and target_id != connection.target_id:
+        choice = next((t for t in list_targets(user, connection_id) if t.target_id == target_id), None)
+        if choice is None:
+            raise ServiceError("target_not_allowed", "Публиковать сюда нельзя: выберите свою страницу или сообщество, где вы администратор")
+        connection.target_id, connection.target_name, connection.target_url = choice.target_id, choice.name, choice.url
+    try:
+        with transaction.atomic():
+            connection.save()
+    except IntegrityError:
+        raise ServiceError("already_connected", "Эта цель уже подключена отдельно", status=409) from None
     return connection
 
 
@@ -72,9 +120,7 @@ def disconnect_platform(user, connection_id: int) -> PlatformConnection:
     """Revoke a connection: wipe its secrets, cancel its pending publications, revoke their jobs."""
     from autopost.publishing.service import cancel_pending_for_connection
 
-    connection = PlatformConnection.objects.filter(owner=user, pk=connection_id).first()
-    if connection is None or connection.status == ConnectionStatus.REVOKED:
-        raise NotFound("Подключение не найдено")
+    connection = _owned_live(user, connection_id)
     with transaction.atomic():
         PlatformConnection.objects.filter(pk=connection.pk).update(
             status=ConnectionStatus.REVOKED,

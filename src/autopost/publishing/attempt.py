@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from autopost import ratelimit
 from autopost.connections.models import ConnectionStatus
+from autopost.connections.refresh import needs_refresh, refresh_connection
 from autopost.connections.service import mark_connection_expired
 from autopost.observability import events
 from autopost.platforms import get_provider, platform_label
@@ -108,37 +109,10 @@ def run_publication(publication_id: int) -> None:
 
 def _attempt(publication: Publication) -> PublishResult | Exception:
     try:
-        connection = publication.connection
-        if connection.status == ConnectionStatus.EXPIRED:
-            raise AuthExpired()
-        if connection.status != ConnectionStatus.ACTIVE:
-            raise PermanentError(
-                "connection_revoked",
-                f"{platform_label(publication.platform)} отключён: подключите платформу заново",
-            )
-        clip = publication.clip
-        if not clip.file_exists():
-            raise ClipFileMissing()
+        _check_ready(publication)
         provider_class = get_provider(publication.platform)
-        provider = provider_class(
-            connection.get_credentials(),
-            connection.target(),
-            throttle=lambda: _wait_for_windows(provider_class.call_limits, publication),
-        )
         _wait_for_windows(provider_class.rate_limits, publication)
-        return provider.publish(
-            ClipFile(
-                open=clip.open,
-                size=clip.size,
-                filename=f"clip-{publication.clip_id}{os.path.splitext(clip.storage_key)[1] or '.mp4'}",
-                content_type=clip.content_type,
-                duration=clip.duration,
-                width=clip.width,
-                height=clip.height,
-            ),
-            Metadata(title=clip.title, description=clip.description),
-            DbCheckpoint(publication),
-        )
+        return _publish_with_refresh(provider_class, publication)
     except LeaseLost:
         raise
     except PlatformError as exc:
@@ -146,6 +120,60 @@ def _attempt(publication: Publication) -> PublishResult | Exception:
     except Exception as exc:  # a bug or an unexpected library error: retry like a transient one
         log.exception("publish_job_crashed", publication_id=publication.pk, error_type=type(exc).__name__)
         return TransientError("Внутренняя ошибка при публикации, повторим попытку", code="internal_error")
+
+
+def _check_ready(publication: Publication) -> None:
+    connection = publication.connection
+    if connection.status == ConnectionStatus.EXPIRED:
+        raise AuthExpired()
+    if connection.status != ConnectionStatus.ACTIVE:
+        raise PermanentError(
+            "connection_revoked",
+            f"{platform_label(publication.platform)} отключён: подключите платформу заново",
+        )
+    if not publication.clip.file_exists():
+        raise ClipFileMissing()
+
+
+def _clip_file(publication: Publication) -> ClipFile:
+    clip = publication.clip
+    return ClipFile(
+        open=clip.open,
+        size=clip.size,
+        filename=f"clip-{clip.pk}{os.path.splitext(clip.storage_key)[1] or '.mp4'}",
+        content_type=clip.content_type,
+        duration=clip.duration,
+        width=clip.width,
+        height=clip.height,
+    )
+
+
+def _publish_with_refresh(provider_class, publication: Publication) -> PublishResult:
+    connection = publication.connection
+    clip_file = _clip_file(publication)
+    metadata = Metadata(title=publication.clip.title, description=publication.clip.description)
+    checkpoint = DbCheckpoint(publication)
+    refreshable = provider_class.capabilities.refresh
+    if refreshable and needs_refresh(connection):
+        credentials = refresh_connection(connection)
+    else:
+        credentials = connection.get_credentials()
+    try:
+        return _provider(provider_class, credentials, publication).publish(clip_file, metadata, checkpoint)
+    except AuthExpired:
+        if not refreshable:
+            raise
+        # One refresh, then one more try: the checkpoint lets it resume, not repeat.
+        fresh = refresh_connection(connection)
+        return _provider(provider_class, fresh, publication).publish(clip_file, metadata, checkpoint)
+
+
+def _provider(provider_class, credentials, publication: Publication):
+    return provider_class(
+        credentials,
+        publication.connection.target(),
+        throttle=lambda: _wait_for_windows(provider_class.call_limits, publication),
+    )
 
 
 def _wait_for_windows(limits: tuple[tuple[str, str], ...], publication: Publication) -> None:
