@@ -235,6 +235,9 @@ VK_LEGACY_OAUTH_URL = _platform_url("AUTOPOST_VK_LEGACY_OAUTH_URL", "https://oau
 # The VK ID app (id.vk.com → "Мои приложения"); without it only pasted user tokens can connect.
 VK_CLIENT_ID = env("AUTOPOST_VK_CLIENT_ID") or ("51234567" if SANDBOX else "")
 VK_API_VERSION = env("AUTOPOST_VK_API_VERSION", "5.199")
+# shortVideo.publish answers error 3001 while VK processes a Clip: poll this often, this many times.
+VK_CLIP_POLL_SECONDS = envfloat("AUTOPOST_VK_CLIP_POLL_SECONDS", 10.0)
+VK_CLIP_POLL_ATTEMPTS = envint("AUTOPOST_VK_CLIP_POLL_ATTEMPTS", 12)
 RUTUBE_API_URL = _platform_url("AUTOPOST_RUTUBE_API_URL", "https://rutube.ru", "/rutube")
 DZEN_URL = _platform_url("AUTOPOST_DZEN_URL", "https://dzen.ru", "/dzen")
 
