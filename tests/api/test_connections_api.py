@@ -14,7 +14,7 @@ from autopost.sandbox import demo
 
 CONNECTION_FIELDS = {
     "id", "platform", "platform_label", "account_name", "target_id", "target_name", "target_url",
-    "status", "expires_at", "created_at",
+    "status", "expires_at", "created_at", "publish_as", "wall_post",
 }
 BOT_TOKEN = "123456789:AAHsecretsecretsecretsecretsecret00"
 

@@ -3,9 +3,24 @@
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from autopost.api.schemas import ConnectionOut, TelegramConnectIn, errors
+from autopost.api.schemas import (
+    AuthorizeIn,
+    AuthorizeOut,
+    ConnectionOut,
+    ConnectionUpdateIn,
+    TargetOut,
+    TelegramConnectIn,
+    VkTokenConnectIn,
+    errors,
+)
 from autopost.connections.models import ConnectionStatus, PlatformConnection
-from autopost.connections.service import connect_platform, disconnect_platform
+from autopost.connections.oauth import start_authorization
+from autopost.connections.service import (
+    configure_connection,
+    connect_platform,
+    disconnect_platform,
+    list_targets,
+)
 
 router = Router(tags=["connections"])
 
@@ -53,3 +68,48 @@ def connect_telegram(request, payload: TelegramConnectIn):
 )
 def disconnect(request, connection_id: int):
     return disconnect_platform(request.auth, connection_id)
+
+
+@router.post(
+    "/connections/vk/authorize",
+    response={200: AuthorizeOut, **errors(400, 401, 403, 429)},
+    summary="Начать подключение VK (VK ID)",
+    description="Возвращает адрес VK ID (OAuth 2.1 + PKCE). После согласия VK вернёт человека на "
+    "/oauth/vk/callback; state действует 5 минут и только один раз.",
+)
+def authorize_vk(request, payload: AuthorizeIn):
+    return {"authorize_url": start_authorization(request, request.auth, "vk", reconnect_id=payload.reconnect_id)}
+
+
+@router.post(
+    "/connections/vk",
+    response={201: ConnectionOut, **errors(400, 401, 403, 429, 502)},
+    summary="Подключить VK токеном пользователя",
+    description="Запасной путь, пока VK не выдал приложению право video: токен проверяется "
+    "(users.get и доступ к видео) и хранится зашифрованным.",
+)
+def connect_vk_token(request, payload: VkTokenConnectIn):
+    connection = connect_platform(request.auth, "vk", access_token=payload.access_token, target_id=payload.target_id)
+    return Status(201, connection)
+
+
+@router.get(
+    "/connections/{int:connection_id}/targets",
+    response={200: list[TargetOut], **errors(400, 401, 404, 429, 502)},
+    summary="Куда можно публиковать",
+    description="Своя страница и сообщества, где аккаунт администратор или редактор.",
+)
+def targets(request, connection_id: int):
+    return list_targets(request.auth, connection_id)
+
+
+@router.patch(
+    "/connections/{int:connection_id}",
+    response={200: ConnectionOut, **errors(400, 401, 403, 404, 409, 502)},
+    summary="Изменить цель или режим публикации",
+)
+def update(request, connection_id: int, payload: ConnectionUpdateIn):
+    return configure_connection(
+        request.auth, connection_id,
+        target_id=payload.target_id, publish_as=payload.publish_as, wall_post=payload.wall_post,
+    )

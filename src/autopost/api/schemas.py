@@ -47,10 +47,46 @@ class ConnectionOut(Schema):
     status: str = Field(description="active | expired | revoked")
     expires_at: datetime | None
     created_at: datetime
+    publish_as: str | None = Field(None, description="VK: clip (клип) или video (видео)")
+    wall_post: bool | None = Field(None, description="VK: публиковать ли запись на стене")
 
     @staticmethod
     def resolve_platform_label(obj) -> str:
         return platform_label(obj.platform)
+
+    @staticmethod
+    def resolve_publish_as(obj) -> str | None:
+        return obj.options.get("publish_as")
+
+    @staticmethod
+    def resolve_wall_post(obj) -> bool | None:
+        return obj.options.get("wall_post")
+
+
+class VkTokenConnectIn(Schema):
+    access_token: str = Field(description="Токен пользователя VK с правом video")
+    target_id: str = Field("", description="Куда публиковать: пусто — своя страница, -<id> — сообщество")
+
+
+class AuthorizeIn(Schema):
+    reconnect_id: int | None = Field(None, description="Переподключить это подключение")
+
+
+class AuthorizeOut(Schema):
+    authorize_url: str
+
+
+class TargetOut(Schema):
+    target_id: str
+    name: str
+    kind: str = Field(description="page | community")
+    url: str
+
+
+class ConnectionUpdateIn(Schema):
+    target_id: str | None = None
+    publish_as: str | None = Field(None, description="clip | video")
+    wall_post: bool | None = None
 
 
 class TelegramConnectIn(Schema):

@@ -39,7 +39,10 @@ def _used_key(state: str) -> str:
     return f"{_key(state)}:used"
 
 
-def _session_fingerprint(request) -> str:
+def _session_fingerprint(request) -> str | None:
+    """The browser session the flow is bound to; None when it was started with an API token."""
+    if not request.user.is_authenticated:
+        return None
     if not request.session.session_key:
         request.session.save()
     return hashlib.sha256(request.session.session_key.encode()).hexdigest()
@@ -56,8 +59,12 @@ def redirect_uri(platform: str) -> str:
     return f"{settings.PUBLIC_URL}{reverse('oauth_callback', args=[platform])}"
 
 
-def start_authorization(request, platform: str, *, reconnect_id: int | None = None) -> str:
-    """Remember a fresh state + verifier for this user and session; return the authorize URL."""
+def start_authorization(request, user, platform: str, *, reconnect_id: int | None = None) -> str:
+    """Remember a fresh state + verifier for this user (and browser session); return the URL.
+
+    An integrator that starts the flow with an API token has no session: the state is then bound
+    to the user only, and the callback still requires that user to be signed in.
+    """
     provider = get_provider(platform)
     if not provider.capabilities.oauth:
         raise ServiceError("oauth_unsupported", "Эта платформа подключается без OAuth", status=400)
@@ -67,13 +74,13 @@ def start_authorization(request, platform: str, *, reconnect_id: int | None = No
             "Вход через VK ID не настроен (AUTOPOST_VK_CLIENT_ID): вставьте токен пользователя VK",
             status=400,
         )
-    check_connect_rate(request.user)
+    check_connect_rate(user)
     state = secrets.token_urlsafe(32)
     verifier, challenge = pkce_pair()
     cache.set(
         _key(state),
         {
-            "user_id": request.user.pk,
+            "user_id": user.pk,
             "session": _session_fingerprint(request),
             "platform": platform,
             "verifier": verifier,
@@ -101,7 +108,8 @@ def _take_state(request, platform: str, state: str) -> dict:
         if cache.get(_used_key(state)):
             raise CallbackProblem("oauth_state_reused", "Эта ссылка авторизации уже использована: начните подключение заново")
         raise CallbackProblem("oauth_state_invalid", "Ссылка авторизации недействительна: начните подключение заново")
-    if data["user_id"] != request.user.pk or data["session"] != _session_fingerprint(request) or data["platform"] != platform:
+    foreign_session = data["session"] is not None and data["session"] != _session_fingerprint(request)
+    if data["user_id"] != request.user.pk or foreign_session or data["platform"] != platform:
         raise CallbackProblem("oauth_state_foreign", "Ссылка авторизации выдана не вам: начните подключение заново")
     # Single use: of two racing callbacks only the one that deletes the key goes on.
     if not cache.delete(_key(state)):

@@ -1,10 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from autopost.web import views
+from autopost.web import connections, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("settings/", connections.settings_page, name="settings"),
+    path("settings/connect/vk/", connections.connect_vk, name="connect_vk"),
+    path("settings/connect/<slug:platform>/token/", connections.connect_with_token, name="connect_with_token"),
+    path("settings/connections/<int:connection_id>/", connections.configure, name="configure_connection"),
+    path("settings/connections/<int:connection_id>/disconnect/", connections.disconnect, name="disconnect"),
+    path("oauth/<slug:platform>/callback", connections.oauth_callback, name="oauth_callback"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
