@@ -1,4 +1,4 @@
-"""VK: Clips and videos on the person's page or a community they run (docs/platform-apis.md §1.1, §2).
+"""VK: Clips and videos on the person's page or a community they run (platform-apis.md §1.1, §2).
 
 Connect with VK ID (OAuth 2.1 + PKCE, ``device_id`` kept for refreshes) or, since VK grants the
 ``video`` scope only on request, with a pasted user token. Publish as a Clip (``shortVideo.*``)
@@ -182,7 +182,7 @@ class VkAdapter(Provider):
                                options=dict(self.target.options)).run()
 
     def fetch_stats(self, remote_ids: Iterable[str]) -> dict[str, Stats]:
-        """§2.7 ``video.get`` in batches of 200 ``<owner>_<id>``; unknown or deleted ids are absent."""
+        """§2.7 ``video.get``, 200 ``<owner>_<id>`` a call; unknown or deleted ids are absent."""
         keys = list(dict.fromkeys(r for r in remote_ids if is_video_key(r)))
         stats: dict[str, Stats] = {}
         with self._client() as client:

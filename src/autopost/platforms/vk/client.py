@@ -130,7 +130,8 @@ def classify_error(error_code: int, error_msg: str = "") -> PlatformError | None
         return RateLimited(WAIT_AD_POST_S, "VK: недавно вышел рекламный пост, повторим через час",
                            code="vk_ad_post_recent")
     if error_code in (E_UNKNOWN, E_SERVER):
-        return TransientError(f"VK временно недоступен (ошибка {error_code})", code="vk_server_error")
+        return TransientError(f"VK временно недоступен (ошибка {error_code})",
+                              code="vk_server_error")
     if error_code == E_UPLOAD:
         return TransientError("VK не принял загрузку файла", code=CODE_UPLOAD_FAILED)
     if error_code == E_CLIP_PROCESSING:
@@ -353,8 +354,8 @@ class VkClient:
     def upload(self, url: str, field: str, stream: BinaryIO, *, filename: str,
                content_type: str) -> UploadReply:
         base = self._http.timeout
-        timeout = httpx.Timeout(connect=base.connect, read=max(UPLOAD_READ_TIMEOUT_S, base.read or 0),
-                                write=base.write, pool=base.pool)
+        timeout = httpx.Timeout(connect=base.connect, write=base.write, pool=base.pool,
+                                read=max(UPLOAD_READ_TIMEOUT_S, base.read or 0))
         # httpx reads the open file in 64 KiB chunks while sending: memory stays flat.
         with translate_errors(PLATFORM_LABEL):
             response = self._http.post(url, files={field: (filename, stream, content_type)},

@@ -16,10 +16,11 @@ ELLIPSIS = "…"
 # Moscow has kept UTC+3 all year since 2014; a fixed offset needs no tz database.
 MOSCOW = timezone(timedelta(hours=3), "MSK")
 
+_VK_HOST = r"(?:https?://)?(?:m\.)?vk\.(?:com|ru)/"
 _COMMUNITY_RE = re.compile(
-    r"^(?:-|(?:(?:https?://)?(?:m\.)?vk\.(?:com|ru)/)?(?:club|public|event))(?P<gid>[1-9][0-9]{0,11})/?$"
+    rf"^(?:-|(?:{_VK_HOST})?(?:club|public|event))(?P<gid>[1-9][0-9]{{0,11}})/?$"
 )
-_PAGE_RE = re.compile(r"^(?:(?:https?://)?(?:m\.)?vk\.(?:com|ru)/id)?(?P<uid>[1-9][0-9]{0,11})/?$")
+_PAGE_RE = re.compile(rf"^(?:{_VK_HOST}id)?(?P<uid>[1-9][0-9]{{0,11}})/?$")
 _KEY_RE = re.compile(r"^-?[1-9][0-9]{0,11}_[1-9][0-9]{0,11}$")
 
 

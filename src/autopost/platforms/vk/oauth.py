@@ -85,7 +85,7 @@ def authorize_url(*, state: str, code_challenge: str, redirect_uri: str) -> str:
 
 def exchange_code(*, code: str, code_verifier: str, redirect_uri: str, state: str,
                   device_id: str, transport: httpx.BaseTransport | None = None) -> Token:
-    """§1.1 Exchange. ``invalid_grant`` (code expired, used, or verifier wrong) → ``AuthExpired``."""
+    """§1.1 Exchange. ``invalid_grant`` (code expired or used, wrong verifier) → ``AuthExpired``."""
     form = {
         "grant_type": "authorization_code",
         "code": code,
@@ -132,7 +132,8 @@ def _post(form: dict[str, str], transport, *, expired: AuthExpired,
     status = response.status_code
     if status >= 500:
         log.warning("vk_oauth_server_error", grant_type=grant, status=status)
-        raise TransientError(f"VK ID временно недоступен (HTTP {status})", code="vk_oauth_unavailable")
+        raise TransientError(f"VK ID временно недоступен (HTTP {status})",
+                             code="vk_oauth_unavailable")
     try:
         body = response.json()
     except ValueError:
@@ -144,7 +145,8 @@ def _post(form: dict[str, str], transport, *, expired: AuthExpired,
             raise expired
         raise PermanentError(
             f"vk_oauth_{error.error}" if error.error in KNOWN_ERRORS else "vk_oauth_error",
-            f"VK ID отказал ({error.error}): подключите VK ещё раз или проверьте настройки приложения",
+            f"VK ID отказал ({error.error}): подключите VK ещё раз "
+            "или проверьте настройки приложения",
         )
     if status == 200 and isinstance(body, dict):
         try:

@@ -52,7 +52,7 @@ _NOT_A_CLIP_PROBLEM = (AuthExpired, RateLimited, ClipFileMissing)
 class VkPublisher:
     def __init__(self, client: VkClient, clip: ClipFile, metadata: Metadata,
                  checkpoint: Checkpoint, *, group_id: int | None, options: dict[str, Any],
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] | None = None):
         self.client = client
         self.clip = clip
         self.metadata = metadata
@@ -60,7 +60,7 @@ class VkPublisher:
         self.group_id = group_id
         self.wall_post = bool(options.get("wall_post", False))
         self.publish_as = "video" if options.get("publish_as", "clip") == "video" else "clip"
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep
 
     def run(self) -> PublishResult:
         data = self.checkpoint.data
