@@ -102,7 +102,7 @@ def test_someone_elses_page_or_garbage_is_refused(vk, target_id):
     assert vk.routes == ["users.get"]
 
 
-@pytest.mark.parametrize("error_code", [5, 1117, 17])
+@pytest.mark.parametrize("error_code", [5, 1117])
 def test_invalid_or_expired_token_says_get_a_new_one(vk, error_code):
     vk.reply("users.get", error(error_code, method="users.get"))
 
@@ -110,6 +110,16 @@ def test_invalid_or_expired_token_says_get_a_new_one(vk, error_code):
 
     assert exc.code == "vk_invalid_token"
     assert exc.message == "Токен VK недействителен или истёк: получите новый"
+
+
+def test_validation_required_says_confirm_the_login(vk):
+    vk.reply("users.get", error(17, "Validation required", method="users.get",
+                                redirect_uri="https://m.vk.com/login?act=security_check"))
+
+    exc = refused(vk)
+
+    assert exc.code == "vk_validation_required"
+    assert "пройдите проверку" in exc.message
 
 
 @pytest.mark.parametrize("token", ["", "   ", "vk1.a.two words", "vk1.a.\nnewline"])

@@ -32,6 +32,7 @@ from autopost.platforms.vk.client import (
     CODE_BAD_REQUEST,
     CODE_NO_PERMISSION,
     CODE_NOT_GROUP_ADMIN,
+    CODE_VALIDATION,
     MESSAGES,
     STATS_BATCH,
     VkClient,
@@ -115,7 +116,9 @@ class VkAdapter(Provider):
         with VkClient(access_token, transport=transport) as client:
             try:
                 user = client.get_user()
-            except AuthExpired:  # 5 / 1117 / 17: nothing to refresh for a pasted token
+            except AuthExpired as exc:  # nothing to refresh for a pasted token
+                if exc.code == CODE_VALIDATION:  # 17: the person must confirm a login first
+                    raise PermanentError(exc.code, exc.message) from None
                 raise PermanentError(*INVALID_TOKEN) from None
             group_id = parse_target(target_id, user.id)
             try:  # §2.3 video.* need the video scope: the cheapest call that proves it
