@@ -21,6 +21,21 @@ class SandboxControl:
         """The Bot API base: requests go to ``<this>/bot<token>/<method>``."""
         return f"{self.base_url}/telegram"
 
+    @property
+    def vk_api_url(self) -> str:
+        """settings.VK_API_URL in sandbox mode: requests go to ``<this>/method/<name>``."""
+        return f"{self.base_url}/vk"
+
+    @property
+    def vk_id_url(self) -> str:
+        """settings.VK_OAUTH_URL: ``<this>/authorize``, ``<this>/oauth2/auth``, …"""
+        return f"{self.base_url}/vk-id"
+
+    @property
+    def vk_legacy_oauth_url(self) -> str:
+        """settings.VK_LEGACY_OAUTH_URL: ``<this>/authorize``, ``<this>/access_token``."""
+        return f"{self.base_url}/vk-oauth"
+
     def close(self) -> None:
         self._http.close()
 
@@ -53,8 +68,12 @@ class SandboxControl:
         count: int = 1,
         retry_after: int | None = None,
         delay_s: float | None = None,
+        error_code: int | None = None,
+        oauth_error: str | None = None,
     ) -> dict:
-        """Queue a fault for the next ``count`` matching requests (see ``sandbox.faults``)."""
+        """Queue a fault for the next ``count`` matching requests (see ``sandbox.faults``;
+        VK's ``api_error`` / ``upload_error`` take ``error_code``, ``oauth_error`` the OAuth
+        error string, see ``sandbox.vk.faults``)."""
         fault = {
             "platform": platform,
             "method": method,
@@ -62,6 +81,8 @@ class SandboxControl:
             "count": count,
             "retry_after": retry_after,
             "delay_s": delay_s,
+            "error_code": error_code,
+            "oauth_error": oauth_error,
         }
         return self._call("POST", "/faults", json=_without_nones(fault))["fault"]
 
@@ -117,6 +138,107 @@ class SandboxControl:
         """Change ``mode`` ("cloud"/"local"), ``rate_limit``, ``channel_messages_per_minute``,
         ``keep_files``; returns the whole config."""
         return self._call("PUT", "/telegram/config", json=changes)
+
+    # -- VK ----------------------------------------------------------------------------------
+
+    def vk_videos(self, owner_id: int | None = None) -> list[dict]:
+        """The received log of videos and clips, oldest first (saved ones too, with
+        ``uploaded`` false until their file arrived)."""
+        params = {"owner_id": str(owner_id)} if owner_id is not None else None
+        return self._call("GET", "/vk/videos", params=params)["videos"]
+
+    def vk_posts(self) -> list[dict]:
+        """Every wall post made, oldest first."""
+        return self._call("GET", "/vk/posts")["posts"]
+
+    def vk_world(self) -> dict:
+        """People, communities, tokens and apps of the VK world."""
+        return self._call("GET", "/vk/world")
+
+    def set_vk_video_counters(self, owner_id: int, video_id: int, **counters: int) -> dict:
+        """Set ``views``, ``likes``, ``comments``, ``reposts`` of a video (video.get shows them)."""
+        return self._call("POST", f"/vk/videos/{owner_id}_{video_id}/counters", json=counters)
+
+    def set_vk_post_counters(self, owner_id: int, post_id: int, **counters: int) -> dict:
+        return self._call("POST", f"/vk/posts/{owner_id}_{post_id}/counters", json=counters)
+
+    def create_vk_user(
+        self,
+        first_name: str = "Тест",
+        last_name: str = "Тестов",
+        *,
+        user_id: int | None = None,
+        sign_in: bool = False,
+        **extra: str,
+    ) -> dict:
+        """A new person; ``sign_in`` makes consent pages act for them."""
+        body = {"first_name": first_name, "last_name": last_name, "id": user_id, "sign_in": sign_in}
+        return self._call("POST", "/vk/users", json=_without_nones({**body, **extra}))
+
+    def create_vk_token(
+        self,
+        scopes: Iterable[str] = ("video", "wall", "groups"),
+        *,
+        user_id: int | None = None,
+        group_id: int | None = None,
+        expires_in: float | None = None,
+        state: str = "valid",
+        source: str = "pasted",
+        token: str | None = None,
+    ) -> dict:
+        """A token (``{"token", "kind", "user_id"|"group_id", "scopes", "state", …}``): a user
+        token of ``user_id`` (default: the signed-in person) or a community token of
+        ``group_id``; ``state`` is valid, expired or revoked."""
+        body = {
+            "scopes": list(scopes),
+            "user_id": user_id,
+            "group_id": group_id,
+            "expires_in": expires_in,
+            "state": state,
+            "source": source,
+            "token": token,
+        }
+        return self._call("POST", "/vk/tokens", json=_without_nones(body))
+
+    def expire_vk_token(self, token: str) -> dict:
+        return self._call("POST", "/vk/tokens/expire", json={"token": token})
+
+    def revoke_vk_token(self, token: str) -> dict:
+        return self._call("POST", "/vk/tokens/revoke", json={"token": token})
+
+    def create_vk_community(
+        self,
+        name: str,
+        *,
+        community_id: int | None = None,
+        screen_name: str | None = None,
+        admins: Iterable[dict] = (),
+        members: Iterable[int] = (),
+    ) -> dict:
+        """A new community; ``admins`` items are ``{"user_id", "role"}`` with role creator,
+        administrator (default), editor or moderator."""
+        body = {
+            "name": name,
+            "id": community_id,
+            "screen_name": screen_name,
+            "admins": list(admins),
+            "members": list(members),
+        }
+        return self._call("POST", "/vk/communities", json=_without_nones(body))
+
+    def advance_vk_clock(self, seconds: float) -> dict:
+        """Move the VK clock forward: tokens expire, processing ends, the daily quota rolls."""
+        return self._call("POST", "/vk/clock", json={"advance_s": seconds})
+
+    def vk_config(self) -> dict:
+        return self._call("GET", "/vk/config")
+
+    def set_vk_config(self, **changes: Any) -> dict:
+        """Change ``rate_limit``, ``processing_s``, ``clip_not_ready_polls``,
+        ``video_save_daily_quota``, ``expired_error_code``, ``scope_error_code``,
+        ``vk_id_access_ttl_s``, ``vk_id_extended_scopes``, … (see ``sandbox.vk.world.VkConfig``);
+        returns the whole config."""
+        return self._call("PUT", "/vk/config", json=changes)
 
 
 def _without_nones(body: dict) -> dict:

@@ -7,6 +7,7 @@ Platform-independent endpoints live here; each platform adds its own under
 
 from __future__ import annotations
 
+import json
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -16,6 +17,10 @@ from starlette.routing import BaseRoute, Route
 
 from autopost.sandbox.faults import Fault
 from autopost.sandbox.state import SandboxState
+from autopost.sandbox.vk.faults import VkFault
+
+# Fault models of platforms with kinds beyond the generic ones.
+FAULT_MODELS: dict[str | None, type[Fault]] = {"vk": VkFault}
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -30,15 +35,18 @@ def sandbox_state(request: Request) -> SandboxState:
     return request.app.state.sandbox
 
 
+def validation_message(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+        for error in exc.errors()
+    )
+
+
 async def parse_body(request: Request, model: type[Model]) -> Model:
     try:
         return model.model_validate_json(await request.body() or b"{}")
     except ValidationError as exc:
-        errors = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
-            for error in exc.errors()
-        )
-        raise ControlError(errors) from exc
+        raise ControlError(validation_message(exc)) from exc
 
 
 def control_error(request: Request, exc: Exception) -> JSONResponse:
@@ -57,7 +65,12 @@ async def list_faults(request: Request) -> JSONResponse:
 
 
 async def add_fault(request: Request) -> JSONResponse:
-    fault = await parse_body(request, Fault)
+    """A platform with fault kinds of its own (VK) validates with its own model."""
+    try:
+        platform = json.loads(await request.body() or b"{}").get("platform")
+    except (ValueError, AttributeError):
+        platform = None
+    fault = await parse_body(request, FAULT_MODELS.get(platform, Fault))
     sandbox_state(request).faults.add(fault)
     return JSONResponse({"fault": fault.model_dump()}, status_code=201)
 

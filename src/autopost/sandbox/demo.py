@@ -1,4 +1,4 @@
-"""The demo world: the same bots and channels at every start and after every reset.
+"""The demo world: the same bots, channels, people and communities at every start and reset.
 
 Other code (the demo data command, end-to-end tests, benchmarks) imports these constants to
 connect to the sandbox; they are sandbox values, not secrets.
@@ -7,6 +7,7 @@ connect to the sandbox; they are sandbox values, not secrets.
 from __future__ import annotations
 
 from autopost.sandbox.telegram.world import TelegramConfig, TelegramWorld
+from autopost.sandbox.vk.world import App, VkWorld
 
 # --- Telegram -----------------------------------------------------------------------------------
 TELEGRAM_BOT_ID = 7_000_000_001
@@ -71,4 +72,79 @@ def telegram_world(config: TelegramConfig) -> TelegramWorld:
         world.set_member(channel, TELEGRAM_OWNER_ID, "creator")
         if bot_status:
             world.set_member(channel, TELEGRAM_BOT_ID, bot_status)
+    return world
+
+
+# --- VK -----------------------------------------------------------------------------------------
+# The person signed in to VK: consent pages act for them, the demo tokens are theirs.
+VK_USER_ID = 712_345_678
+VK_USER_FIRST_NAME = "Иван"
+VK_USER_LAST_NAME = "Петров"
+VK_USER_SCREEN_NAME = "autopost_demo"
+VK_USER_EMAIL = "ivan.petrov@example.com"
+
+# A pasted user token (legacy shape, never expires) with video, wall, groups and offline.
+VK_USER_TOKEN = "vk1.a.sandboxDemoUserTokenVideoWallGroups0001-autopost"
+VK_USER_TOKEN_SCOPES = ("video", "wall", "groups", "offline")
+# The same person's token without the video scope: video methods answer 15.
+VK_NO_VIDEO_TOKEN = "vk1.a.sandboxDemoUserTokenWallGroupsOnly0002-autopost"
+# A token that has expired: every call answers 1117.
+VK_EXPIRED_TOKEN = "vk1.a.sandboxDemoUserTokenExpired0003-autopost"
+
+# The person administers this community (the doc's example id): uploads and posts work.
+VK_GROUP_ID = 218_861_756
+VK_GROUP_NAME = "Autopost Демо"
+VK_GROUP_SCREEN_NAME = "autopost_demo_club"
+# The person is a plain member here: group targets answer 203, wall posts 214.
+VK_MEMBER_GROUP_ID = 218_861_757
+VK_MEMBER_GROUP_NAME = "Клуб любителей клипов"
+VK_MEMBER_GROUP_SCREEN_NAME = "clip_lovers_club"
+# A community token of the administered community: user-only methods answer 27.
+VK_COMMUNITY_TOKEN = "vk1.a.sandboxDemoCommunityToken0004-autopost"
+
+# The VK ID app (settings.VK_CLIENT_ID in sandbox mode). Redirect URIs: ``*`` is any port, the
+# rest must match exactly.
+VK_ID_CLIENT_ID = "51234567"
+VK_ID_APP_NAME = "Autopost (песочница)"
+VK_ID_REDIRECT_URIS = (
+    "http://127.0.0.1:*/oauth/vk/callback",
+    "http://localhost:*/oauth/vk/callback",
+)
+# A legacy oauth.vk.com app (same redirect URIs, plus the sandbox's blank.html).
+VK_LEGACY_CLIENT_ID = "7654321"
+VK_LEGACY_CLIENT_SECRET = "sandboxLegacySecret0001"
+VK_LEGACY_APP_NAME = "Autopost (старый OAuth)"
+
+
+def vk_world() -> VkWorld:
+    world = VkWorld()
+    user = world.add_user(
+        VK_USER_FIRST_NAME, VK_USER_LAST_NAME, VK_USER_ID, screen_name=VK_USER_SCREEN_NAME
+    )
+    user.email = VK_USER_EMAIL
+    world.signed_in_user_id = user.id
+    admin_of = world.add_community(VK_GROUP_NAME, VK_GROUP_ID, VK_GROUP_SCREEN_NAME)
+    admin_of.managers[user.id] = "administrator"
+    member_of = world.add_community(
+        VK_MEMBER_GROUP_NAME, VK_MEMBER_GROUP_ID, VK_MEMBER_GROUP_SCREEN_NAME
+    )
+    member_of.members.add(user.id)
+
+    world.issue_token("user", user.id, set(VK_USER_TOKEN_SCOPES), "pasted", value=VK_USER_TOKEN)
+    world.issue_token("user", user.id, {"wall", "groups"}, "pasted", value=VK_NO_VIDEO_TOKEN)
+    world.issue_token(
+        "user", user.id, {"video", "wall", "groups"}, "pasted", ttl_s=0, value=VK_EXPIRED_TOKEN
+    )
+    world.issue_token(
+        "community",
+        VK_GROUP_ID,
+        {"wall", "photos", "docs", "manage"},
+        "pasted",
+        value=VK_COMMUNITY_TOKEN,
+    )
+
+    world.add_app(App(VK_ID_CLIENT_ID, VK_ID_APP_NAME, VK_ID_REDIRECT_URIS))
+    world.add_app(
+        App(VK_LEGACY_CLIENT_ID, VK_LEGACY_APP_NAME, VK_ID_REDIRECT_URIS, VK_LEGACY_CLIENT_SECRET)
+    )
     return world

@@ -16,6 +16,10 @@ from autopost.sandbox import control, page
 from autopost.sandbox.state import SandboxState
 from autopost.sandbox.telegram import api as telegram_api
 from autopost.sandbox.telegram import control as telegram_control
+from autopost.sandbox.vk import api as vk_api
+from autopost.sandbox.vk import control as vk_control
+from autopost.sandbox.vk import legacy as vk_legacy
+from autopost.sandbox.vk import vkid
 
 
 def create_app(state: SandboxState | None = None) -> Starlette:
@@ -31,9 +35,17 @@ def create_app(state: SandboxState | None = None) -> Starlette:
             Route("/", page.demo_page, methods=["GET"]),
             Mount(
                 "/_control",
-                routes=[*control.routes(), Mount("/telegram", routes=telegram_control.routes())],
+                routes=[
+                    *control.routes(),
+                    Mount("/telegram", routes=telegram_control.routes()),
+                    Mount("/vk", routes=vk_control.routes()),
+                ],
             ),
             Mount("/telegram", routes=[Route("/{path:path}", telegram_api.BotApi())]),
+            # VK is three hosts: the API with its upload server, VK ID, and legacy oauth.vk.com.
+            Mount("/vk", routes=vk_api.routes()),
+            Mount("/vk-id", routes=vkid.routes()),
+            Mount("/vk-oauth", routes=vk_legacy.routes()),
         ],
         exception_handlers={control.ControlError: control.control_error},
         lifespan=lifespan,

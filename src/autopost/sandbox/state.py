@@ -10,6 +10,7 @@ from autopost.conf import envbool
 from autopost.sandbox import demo
 from autopost.sandbox.faults import FaultBook
 from autopost.sandbox.telegram.world import TelegramConfig, TelegramWorld
+from autopost.sandbox.vk.world import VkWorld
 
 
 class SandboxState:
@@ -18,6 +19,7 @@ class SandboxState:
         self.telegram_local = telegram_local
         self.faults = FaultBook()
         self.telegram: TelegramWorld = demo.telegram_world(self._telegram_config())
+        self.vk: VkWorld = demo.vk_world()
 
     @classmethod
     def from_env(cls) -> SandboxState:
@@ -34,6 +36,7 @@ class SandboxState:
         self.faults.clear()
         self.telegram.close()
         self.telegram = demo.telegram_world(self._telegram_config())
+        self.vk = demo.vk_world()
 
     def close(self) -> None:
         self.telegram.close()
