@@ -1,7 +1,7 @@
 """The page at ``/``: the demo world at a glance, and forms that drive the control API.
 
 The forms post JSON to ``/_control/...`` with a few lines of script, so the page and the tests use
-the same endpoints.
+the same endpoints. Each platform's part is its own function (VK's in ``vk.page``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 from autopost.sandbox.faults import Fault
 from autopost.sandbox.state import SandboxState
 from autopost.sandbox.telegram.world import Bot, Channel, PostedMessage, TelegramWorld
+from autopost.sandbox.vk import page as vk_page
 
 FAULT_KINDS = {
     "http_500": "HTTP 500 (внутренняя ошибка)",
@@ -23,7 +24,28 @@ FAULT_KINDS = {
     "drop_connection": "Обрыв соединения",
     "slow_upload": "Медленная загрузка",
     "delay": "Задержка ответа",
+    "api_error": "VK: ошибка API с кодом",
+    "upload_error": "VK: ошибка сервера загрузки с кодом",
+    "oauth_error": "VK: ошибка OAuth",
 }
+PLATFORMS = {"telegram": "Telegram", "vk": "VK"}
+# Suggestions for the fault form's method field ("*" is any method of the platform).
+FAULT_METHODS = (
+    "*",
+    "sendVideo",
+    "getChat",
+    "video.save",
+    "upload",
+    "video.get",
+    "shortVideo.create",
+    "shortVideo.publish",
+    "wall.post",
+    "users.get",
+    "groups.getById",
+    "vk-id/authorize",
+    "vk-id/oauth2/auth",
+    "vk-oauth/access_token",
+)
 MODES = {"cloud": "облако (50 МБ)", "local": "локальный сервер (2000 МБ)"}
 STATUS_LABELS = {
     "creator": "владелец",
@@ -147,27 +169,42 @@ def _telegram_section(world: TelegramWorld) -> str:
 """
 
 
+def _fault_kind(fault: Fault) -> str:
+    label = FAULT_KINDS[fault.kind]
+    if fault.kind in ("api_error", "upload_error"):
+        return f"{label} {getattr(fault, 'error_code', '')}"
+    if fault.kind == "oauth_error":
+        return f"{label} {escape(getattr(fault, 'oauth_error', ''))}"
+    return label
+
+
 def _faults_section(faults: list[Fault]) -> str:
     pending = "".join(
         f"<tr><td>{escape(fault.platform)}</td><td>{escape(fault.method)}</td>"
-        f"<td>{FAULT_KINDS[fault.kind]}</td><td>{fault.count}</td></tr>"
+        f"<td>{_fault_kind(fault)}</td><td>{fault.count}</td></tr>"
         for fault in faults
     )
+    methods = "".join(f'<option value="{escape(name)}">' for name in FAULT_METHODS)
     add = _form(
         "/_control/faults",
         "Добавить сбой",
-        '<input type="hidden" name="platform" value="telegram">'
-        '<label>Метод <input name="method" value="sendVideo" size="12"></label> '
+        f"<label>Площадка {_select('platform', PLATFORMS, 'telegram')}</label>"
+        '<label>Метод <input name="method" value="sendVideo" size="16" list="fault-methods">'
+        f'<datalist id="fault-methods">{methods}</datalist></label> '
         f'<label>Сбой {_select("kind", FAULT_KINDS, "http_500")}</label>'
         '<label>Сколько раз <input name="count" type="number" min="1" value="1" size="3"></label> '
         '<label>retry_after, с <input name="retry_after" type="number" min="1" size="3"></label> '
         '<label>Задержка, с '
-        '<input name="delay_s" type="number" min="0" step="0.1" size="4"></label> ',
+        '<input name="delay_s" type="number" min="0" step="0.1" size="4"></label> '
+        '<label>Код ошибки VK <input name="error_code" type="number" min="1" size="5"></label> '
+        '<label>Ошибка OAuth <input name="oauth_error" size="14"></label> ',
     )
     clear = _form("/_control/faults", "Убрать все сбои", method="DELETE")
     return f"""
 <h2>Сбои</h2>
-<fieldset><legend>Новый сбой (метод «*» — любой метод)</legend>{add}</fieldset>
+<fieldset><legend>Новый сбой (метод «*» — любой метод; у VK ещё «upload» — сервер загрузки
+и адреса OAuth вида «vk-id/oauth2/auth»; коды ошибок VK: 1, 6, 9, 10, 14, 29, 100…)</legend>
+{add}</fieldset>
 <table><tr><th>Платформа</th><th>Метод</th><th>Сбой</th><th>Осталось раз</th></tr>{pending}</table>
 {clear}
 """
@@ -183,6 +220,7 @@ async def demo_page(request: Request) -> HTMLResponse:
 <p>Локальные эмуляторы API площадок. Данные хранятся в памяти и сбрасываются при перезапуске.</p>
 {reset}
 {_telegram_section(state.telegram)}
+{vk_page.vk_section(state.vk)}
 {_faults_section(state.faults.pending())}
 <script>{SCRIPT}</script>
 </body></html>""")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 GB = 1024**3
 
@@ -56,9 +56,9 @@ class VkConfig(BaseModel):
     # shortVideo.publish calls answered 3001 after an upload even once processing is over.
     clip_not_ready_polls: int = Field(default=1, ge=0)
     # Which code an expired token gets: 1117, or 5 "access_token has expired" (§2.6).
-    expired_error_code: Literal[5, 1117] = 1117
+    expired_error_code: int = 1117
     # Which code a token without the method's scope gets (§2.6, 7 / 15).
-    scope_error_code: Literal[7, 15] = 15
+    scope_error_code: int = 15
     # VK ID lifetimes (§1.1).
     vk_id_access_ttl_s: int = Field(default=3600, ge=1)
     vk_id_refresh_ttl_s: int = Field(default=180 * 86400, ge=1)
@@ -67,6 +67,21 @@ class VkConfig(BaseModel):
     vk_id_extended_scopes: bool = True
     # API upload size limit; VK does not document one (§2.5).
     max_upload_bytes: int = Field(default=256 * GB, ge=1)
+
+    # Plain ints with a check rather than Literal, so the demo page's form strings validate.
+    @field_validator("expired_error_code")
+    @classmethod
+    def _expired_code(cls, code: int) -> int:
+        if code not in (5, 1117):
+            raise ValueError("expired_error_code is 5 or 1117")
+        return code
+
+    @field_validator("scope_error_code")
+    @classmethod
+    def _scope_code(cls, code: int) -> int:
+        if code not in (7, 15):
+            raise ValueError("scope_error_code is 7 or 15")
+        return code
 
 
 class VkClock:
