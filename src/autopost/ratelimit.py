@@ -60,3 +60,24 @@ def reset() -> None:
     """Forget every window (tests, and the sandbox demo's reset)."""
     _, storage = _limiter()
     storage.reset()
+
+
+class WindowBusy(Exception):
+    def __init__(self, wait_s: float):
+        super().__init__(f"window full for {wait_s:.1f} s")
+        self.wait_s = wait_s
+
+
+def wait_for_windows(limits, keys_by_scope: dict[str, str], *, max_wait: float) -> None:
+    """Take one slot in each ``(rate, scope)`` window, sleeping up to ``max_wait`` for it.
+
+    Raises ``WindowBusy`` when a window would need longer: the caller re-delays instead of
+    holding a worker (or a web request) that long.
+    """
+    for rate, scope in limits:
+        keys = (keys_by_scope["platform"], scope, keys_by_scope[scope])
+        while not hit(rate, *keys):
+            wait = wait_seconds(rate, *keys)
+            if wait > max_wait:
+                raise WindowBusy(wait)
+            time.sleep(wait)

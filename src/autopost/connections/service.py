@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import structlog
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -74,6 +75,32 @@ def save_connection(user, platform: str, info: ConnectionInfo, *, reconnect_id: 
     return connection
 
 
+def window_keys(connection: PlatformConnection) -> dict[str, str]:
+    """The keys of a connection's shared rate-limit windows, by scope."""
+    return {
+        "platform": connection.platform,
+        "global": "",
+        "account": connection.account_id,
+        "target": connection.target_id,
+    }
+
+
+def provider_for(connection: PlatformConnection):
+    """A provider for calls made outside the worker, throttled by the same shared windows."""
+    provider_class = get_provider(connection.platform)
+
+    def throttle() -> None:
+        try:
+            ratelimit.wait_for_windows(provider_class.call_limits, window_keys(connection), max_wait=3.0)
+        except ratelimit.WindowBusy as busy:
+            raise RateLimited(busy.wait_s) from None
+
+    return provider_class(connection.get_credentials(), connection.target(), throttle=throttle)
+
+
+TARGETS_CACHE_SECONDS = 300
+
+
 def _owned_live(user, connection_id: int) -> PlatformConnection:
     connection = PlatformConnection.objects.filter(owner=user, pk=connection_id).exclude(status=ConnectionStatus.REVOKED).first()
     if connection is None:
@@ -84,13 +111,19 @@ def _owned_live(user, connection_id: int) -> PlatformConnection:
 def list_targets(user, connection_id: int):
     """Where the connected account may publish (its page, communities it administers)."""
     connection = _owned_live(user, connection_id)
-    provider = get_provider(connection.platform)(connection.get_credentials(), connection.target())
+    # Each settings page shows these; VK allows 3 calls a second per token, so remember them.
+    key = f"autopost:targets:{connection.pk}:{connection.account_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     try:
-        return provider.list_targets()
+        targets = provider_for(connection).list_targets()
     except NotImplementedError:
         raise ServiceError("targets_unsupported", "Для этой платформы цель выбирается при подключении") from None
     except PlatformError as exc:
         raise _as_service_error(exc) from None
+    cache.set(key, targets, TARGETS_CACHE_SECONDS)
+    return targets
 
 
 def configure_connection(user, connection_id: int, *, target_id: str | None = None,

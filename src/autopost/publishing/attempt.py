@@ -20,7 +20,7 @@ from django.utils import timezone
 from autopost import ratelimit
 from autopost.connections.models import ConnectionStatus
 from autopost.connections.refresh import needs_refresh, refresh_connection
-from autopost.connections.service import mark_connection_expired
+from autopost.connections.service import mark_connection_expired, window_keys
 from autopost.observability import events
 from autopost.platforms import get_provider, platform_label
 from autopost.platforms.base import ClipFile, Metadata, PublishResult
@@ -178,15 +178,12 @@ def _provider(provider_class, credentials, publication: Publication):
 
 def _wait_for_windows(limits: tuple[tuple[str, str], ...], publication: Publication) -> None:
     """Wait briefly for the platform's shared windows, or give the job back with a delay."""
-    target = publication.connection
-    scopes = {"global": "", "account": target.account_id, "target": target.target_id}
-    for rate, scope in limits:
-        keys = (publication.platform, scope, scopes[scope])
-        while not ratelimit.hit(rate, *keys):
-            wait = ratelimit.wait_seconds(rate, *keys)
-            if wait > settings.RATE_LIMIT_MAX_INLINE_WAIT:
-                raise RateLimited(wait, "Ждём окно лимита платформы", code="rate_limited_locally")
-            time.sleep(wait)
+    try:
+        ratelimit.wait_for_windows(
+            limits, window_keys(publication.connection), max_wait=settings.RATE_LIMIT_MAX_INLINE_WAIT
+        )
+    except ratelimit.WindowBusy as busy:
+        raise RateLimited(busy.wait_s, "Ждём окно лимита платформы", code="rate_limited_locally") from None
 
 
 def handle_outcome(publication: Publication, outcome: PublishResult | Exception, elapsed: float = 0.0) -> None:
