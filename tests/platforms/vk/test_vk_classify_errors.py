@@ -148,7 +148,6 @@ def test_already_added_800_is_success_where_it_means_done(vk):
         (200, b"<html>not json</html>"),
         (200, b'{"no_response": 1}'),
         (200, b'{"response": [{"first_name": "no id"}]}'),
-        (200, b'{"response": []}'),
         (200, b'{"error": {"error_msg": "no code"}}'),
         (404, b"Not Found"),
     ],
@@ -183,6 +182,14 @@ def test_token_travels_in_the_header_only(vk):
     assert ACCESS_TOKEN not in str(request.url)
     assert ACCESS_TOKEN.encode() not in request.content
     assert dict(httpx.QueryParams(request.content.decode())) == {"v": "5.199"}
+
+
+def test_users_get_without_a_person_means_a_community_token(vk):
+    vk.reply("users.get", {"response": []})
+
+    exc = call_users_get(vk)
+
+    assert (type(exc), exc.code) == (PermanentError, "vk_community_token")
 
 
 def test_client_repr_hides_the_token():

@@ -93,14 +93,14 @@ def test_empty_placeholder_is_deleted_and_the_video_made_again(vk, checkpoint):
     assert len(opened) == 1
 
 
-def test_vanished_video_starts_over(vk, checkpoint):
+def test_vanished_video_is_deleted_best_effort_and_started_over(vk, checkpoint):
     checkpoint.data.update(mode="video", owner_id=OWNER_ID, video_id=VIDEO_ID, stage="uploaded")
-    vk.reply("video.get", video_get())
+    vk.reply("video.get", video_get()).reply("video.delete", error(15, method="video.delete"))
     vk.reply("video.save", VIDEO_SAVE).reply(UPLOAD, UPLOADED)
 
     result, _ = retry(vk, checkpoint, publish_as="video")
 
-    assert vk.routes == ["video.get", "video.save", UPLOAD]
+    assert vk.routes == ["video.get", "video.delete", "video.save", UPLOAD]
     assert result.remote_id == VIDEO_KEY
 
 
@@ -123,14 +123,14 @@ def test_clip_resumes_after_its_upload(vk, checkpoint, sleeps, stage, steps):
 
 def test_vanished_clip_is_made_again(vk, checkpoint, sleeps):
     checkpoint.data.update(mode="clip", owner_id=OWNER_ID, video_id=CLIP_ID, stage="edited")
-    vk.reply("video.get", video_get())
+    vk.reply("video.get", video_get()).reply("video.delete", VIDEO_DELETE)
     vk.reply("shortVideo.create", SHORT_VIDEO_CREATE).reply(UPLOAD, CLIP_UPLOADED)
     vk.reply("shortVideo.edit", SHORT_VIDEO_EDIT).reply("shortVideo.publish", SHORT_VIDEO_PUBLISH)
 
     result, _ = retry(vk, checkpoint)
 
-    assert vk.routes == ["video.get", "shortVideo.create", UPLOAD, "shortVideo.edit",
-                         "shortVideo.publish"]
+    assert vk.routes == ["video.get", "video.delete", "shortVideo.create", UPLOAD,
+                         "shortVideo.edit", "shortVideo.publish"]
     assert result.remote_id == CLIP_KEY
 
 

@@ -304,8 +304,8 @@ class VkClient:
     # §2.2 users.get without ids: the token's owner
     def get_user(self) -> User:
         users = self.call("users.get", {}, list[User])
-        if not users:
-            raise _bad_reply("users.get", 200)
+        if not users:  # only a token that is no person's (a community's) has no owner here
+            raise _permanent(CODE_COMMUNITY_TOKEN)
         return users[0]
 
     # §2.2 groups.getById (v5.199 object form)

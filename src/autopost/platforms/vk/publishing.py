@@ -12,7 +12,8 @@ The checkpoint is what makes a retry safe. Its keys:
 
 A retry that finds ids asks ``video.get`` whether VK still has the video and got its file
 (``processing`` / ``converting`` set or a ``duration``, §2.3 step 4 and §2.7): then it goes on
-after the upload; an empty placeholder is deleted and, like a vanished video, started over.
+after the upload. An empty placeholder or a video ``video.get`` does not list is deleted (best
+effort) and the publication started over.
 """
 
 from __future__ import annotations
@@ -174,10 +175,11 @@ class VkPublisher:
         if video is not None and (stage != "created" or video.has_file):
             log.info("vk_publish_resumed", stage=stage)
             return stage if stage != "created" else self._saved_stage("uploaded")
-        if video is not None:  # an empty placeholder: its upload URL is gone with the crash
-            self.checkpoint.save(delete_pending=key)
+        # Gone, or an empty placeholder (its upload URL died with the crash; video.get may not
+        # even list a video without a file): delete whatever is left, best effort, and restart.
         log.info("vk_publish_restarted", found=video is not None)
-        self.checkpoint.save(owner_id=None, video_id=None, stage=None, post_id=None)
+        self.checkpoint.save(owner_id=None, video_id=None, stage=None, post_id=None,
+                             delete_pending=key)
         self._delete_pending()
         return None
 
