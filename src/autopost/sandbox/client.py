@@ -226,6 +226,10 @@ class SandboxControl:
         }
         return self._call("POST", "/vk/communities", json=_without_nones(body))
 
+    def vk_clock(self) -> dict:
+        """``{"now", "offset_s"}``: the VK clock's time and how far it was moved forward."""
+        return self._call("GET", "/vk/clock")
+
     def advance_vk_clock(self, seconds: float) -> dict:
         """Move the VK clock forward: tokens expire, processing ends, the daily quota rolls."""
         return self._call("POST", "/vk/clock", json={"advance_s": seconds})

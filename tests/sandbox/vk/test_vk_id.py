@@ -103,7 +103,7 @@ def tokens(http, token_url, approve):
 
 
 def test_consent_page_is_russian_and_its_form_approves(vk, http, authorize_url):
-    verifier, challenge = pkce()
+    _, challenge = pkce()
 
     page = http.get(authorize_url, params=authorize_params(challenge))
 

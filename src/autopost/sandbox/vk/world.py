@@ -134,6 +134,9 @@ class App:
     redirect_uris: tuple[str, ...]
     secret: str | None = None
 
+    def __repr__(self) -> str:
+        return f"App(client_id={self.client_id!r}, name={self.name!r})"
+
 
 @dataclass
 class Token:
@@ -230,6 +233,9 @@ class AuthCode:
     code_challenge: str = ""
     device_id: str = ""
     used: bool = False
+
+    def __repr__(self) -> str:
+        return f"AuthCode(client_id={self.client_id!r}, user_id={self.user_id}, used={self.used})"
 
 
 @dataclass
