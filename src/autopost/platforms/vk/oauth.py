@@ -51,13 +51,6 @@ class Token(BaseModel):  # §1.1 token response
         return Credentials(self.access_token, self.refresh_token, expires_at)
 
 
-class OAuthError(BaseModel):  # §1.1 OAuth-style error
-    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
-
-    error: str
-    error_description: str | None = None
-
-
 def not_configured() -> PermanentError:
     return PermanentError(
         "vk_oauth_not_configured",
@@ -139,14 +132,14 @@ def _post(form: dict[str, str], transport, *, expired: AuthExpired,
     except ValueError:
         body = None
     if isinstance(body, dict) and isinstance(body.get("error"), str):
-        error = OAuthError.model_validate(body)
-        log.info("vk_oauth_error", grant_type=grant, status=status, error=error.error)
-        if error.error == INVALID_GRANT:
+        # Only known error names reach logs and messages: a server's free text might echo input.
+        name = body["error"] if body["error"] in KNOWN_ERRORS | {INVALID_GRANT} else "error"
+        log.info("vk_oauth_error", grant_type=grant, status=status, error=name)
+        if name == INVALID_GRANT:
             raise expired
         raise PermanentError(
-            f"vk_oauth_{error.error}" if error.error in KNOWN_ERRORS else "vk_oauth_error",
-            f"VK ID отказал ({error.error}): подключите VK ещё раз "
-            "или проверьте настройки приложения",
+            f"vk_oauth_{name}",
+            f"VK ID отказал ({name}): подключите VK ещё раз или проверьте настройки приложения",
         )
     if status == 200 and isinstance(body, dict):
         try:
