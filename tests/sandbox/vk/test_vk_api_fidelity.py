@@ -1,4 +1,5 @@
-"""Fidelity: ``vk_api`` (python273/vk_api 11.10), a VK client nobody here wrote, talks to the sandbox.
+"""Fidelity: ``vk_api`` (python273/vk_api 11.10), a VK client nobody here wrote, talks to the
+sandbox.
 
 vk_api hard-codes ``https://api.vk.ru/method/`` (platform-apis.md §8); its ``session=`` argument
 takes a requests session whose adapter sends those requests to the sandbox's ``/vk`` mount.

@@ -1,8 +1,8 @@
 """VK's own fault kinds, queued in the shared FaultBook under platform ``"vk"``.
 
 The ``method`` of a VK fault is what the request is: an API method name (``video.save``,
-``shortVideo.publish``; ``"*"`` any), ``"upload"`` for both upload endpoints, or an OAuth endpoint as
-its path below the sandbox root (``vk-id/authorize``, ``vk-id/oauth2/auth``,
+``shortVideo.publish``; ``"*"`` any), ``"upload"`` for both upload endpoints, or an OAuth
+endpoint as its path below the sandbox root (``vk-id/authorize``, ``vk-id/oauth2/auth``,
 ``vk-id/oauth2/user_info``, ``vk-id/oauth2/logout``, ``vk-id/oauth2/revoke``,
 ``vk-oauth/authorize``, ``vk-oauth/access_token``).
 

@@ -128,6 +128,10 @@ def _vk_id_link(world: VkWorld) -> str:
     return f'<a href="/vk-id/authorize?{escape(query)}">Открыть страницу согласия VK ID</a>'
 
 
+def _sign_in(secret: str | None) -> str:
+    return f"oauth.vk.com, секрет <code>{escape(secret)}</code>" if secret else "VK ID, PKCE"
+
+
 def vk_section(world: VkWorld) -> str:
     signed_in = world.users.get(world.signed_in_user_id or 0)
     people = "".join(
@@ -141,7 +145,7 @@ def vk_section(world: VkWorld) -> str:
     apps = "".join(
         f"<tr><td><code>{escape(app.client_id)}</code></td><td>{escape(app.name)}</td>"
         f"<td>{'<br>'.join(escape(uri) for uri in app.redirect_uris)}</td>"
-        f"<td>{'oauth.vk.com, секрет ' + escape(app.secret) if app.secret else 'VK ID, PKCE'}</td></tr>"
+        f"<td>{_sign_in(app.secret)}</td></tr>"
         for app in world.apps.values()
     )
     videos = "".join(_video_row(world, v) for v in list(world.videos.values())[-20:][::-1])
