@@ -49,6 +49,15 @@ def test_post_multipart(http, method_url):
     assert result(response.json())[0]["screen_name"] == demo.VK_USER_SCREEN_NAME
 
 
+def test_a_json_body_is_not_parameters_to_vk(http, method_url):
+    # VK reads the query, form and multipart bodies only: JSON fields are not seen.
+    response = http.post(
+        f"{method_url}/users.get?access_token={demo.VK_USER_TOKEN}", json={"v": "5.199"}
+    )
+
+    assert error_of(response.json())[0] == 8
+
+
 def test_errors_are_http_200_and_never_echo_the_token(http, method_url):
     response = http.post(
         f"{method_url}/video.save?v=5.199",

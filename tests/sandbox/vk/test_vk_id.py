@@ -168,6 +168,24 @@ def test_uppercase_s256_and_localhost_on_any_port(vk, http, token_url, approve):
     assert response.status_code == 200
 
 
+def test_the_token_endpoint_reads_forms_not_json(http, token_url, approve):
+    verifier, challenge = pkce()
+    granted = approve(challenge)
+    fields = {
+        "grant_type": "authorization_code",
+        "code": granted["code"],
+        "code_verifier": verifier,
+        "client_id": demo.VK_ID_CLIENT_ID,
+        "device_id": granted["device_id"],
+        "redirect_uri": CALLBACK,
+    }
+
+    response = http.post(token_url, json=fields)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client"
+
+
 def test_reused_code_is_invalid_grant(http, token_url, approve):
     verifier, challenge = pkce()
     granted = approve(challenge)

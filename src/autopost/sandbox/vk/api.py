@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from autopost.sandbox.body import FIELD_LIMIT, MalformedBody, read_params
+from autopost.sandbox.body import FIELD_LIMIT, MalformedBody
 from autopost.sandbox.vk.calls import (
     EXPIRED_AS_5,
     NO_TOKEN,
@@ -26,7 +26,13 @@ from autopost.sandbox.vk.calls import (
     VkApiError,
     parse_version,
 )
-from autopost.sandbox.vk.endpoint import Exchange, VkEndpoint, fixed_key, http_error_page
+from autopost.sandbox.vk.endpoint import (
+    Exchange,
+    VkEndpoint,
+    fixed_key,
+    http_error_page,
+    read_form,
+)
 from autopost.sandbox.vk.faults import VkFault
 from autopost.sandbox.vk.methods import METHODS, Method
 from autopost.sandbox.vk.upload import answer_upload
@@ -114,7 +120,7 @@ async def answer_method(exchange: Exchange) -> Response:
         await exchange.body.drain()
         return http_error_page(int(fault.kind[-3:]))
     try:
-        params = await read_params(request, exchange.body, file_limit=FIELD_LIMIT)
+        params = await read_form(exchange, FIELD_LIMIT)
     except MalformedBody as exc:
         return error_response(
             VkApiError(8, f"Invalid request: {exc}"), request_params(name, "", {})

@@ -15,7 +15,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from autopost.sandbox.body import RequestBody
+from autopost.sandbox.body import Params, RequestBody, read_params
 from autopost.sandbox.faults import Fault, drop_connection
 from autopost.sandbox.state import SandboxState
 from autopost.sandbox.vk.faults import PLATFORM, VkFault
@@ -51,6 +51,16 @@ def http_error_page(status: int) -> HTMLResponse:
         "<hr><center>nginx</center></body></html>",
         status_code=status,
     )
+
+
+async def read_form(exchange: Exchange, file_limit: int) -> Params:
+    """Query plus a urlencoded or multipart body, as VK reads requests: a JSON body is not
+    parameters to VK (it is drained and ignored), so a client that sends JSON fails here too."""
+    content_type = exchange.request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() == "application/json":
+        await exchange.body.drain()
+        return Params(fields=dict(exchange.request.query_params))
+    return await read_params(exchange.request, exchange.body, file_limit=file_limit)
 
 
 def as_vk_fault(fault: Fault) -> VkFault:

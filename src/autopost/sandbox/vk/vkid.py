@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from autopost.sandbox.body import MalformedBody, read_params
+from autopost.sandbox.body import MalformedBody
 from autopost.sandbox.vk.consent import consent_page
-from autopost.sandbox.vk.endpoint import Exchange, VkEndpoint, fixed_key
+from autopost.sandbox.vk.endpoint import Exchange, VkEndpoint, fixed_key, read_form
 from autopost.sandbox.vk.grants import (
     CHALLENGE,
     VERIFIER,
@@ -70,8 +70,9 @@ class AuthorizeRequest:
 
 
 async def read_fields(exchange: Exchange) -> dict[str, str]:
+    """Query and form body merged (the body wins), as the SDK splits them (§1.1)."""
     try:
-        return (await read_params(exchange.request, exchange.body, file_limit=0)).fields
+        return (await read_form(exchange, 0)).fields
     except MalformedBody:
         return {}
 
