@@ -78,14 +78,14 @@ def refresh_connection(connection: PlatformConnection) -> Credentials:
         except AuthExpired as exc:
             mark_connection_expired(current, "token_refresh_failed")
             log.warning(events.TOKEN_REFRESH_FAILED, reason=exc.code, final=True, **context)
-            raise
+            raise AuthExpired(code="token_refresh_failed") from None
         except PlatformError as exc:
             log.warning(events.TOKEN_REFRESH_FAILED, reason=exc.code, final=False, **context)
             raise
         if not new.access_token or (old.refresh_token and not new.refresh_token):
             mark_connection_expired(current, "token_refresh_failed")
             log.warning(events.TOKEN_REFRESH_FAILED, reason="empty_tokens", final=True, **context)
-            raise AuthExpired()
+            raise AuthExpired(code="token_refresh_failed")
         current.set_credentials(new)
         # The lock makes this the only writer of the pair; the refresh token VK just burned is
         # replaced in the same statement as the access token.

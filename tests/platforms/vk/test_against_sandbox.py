@@ -218,7 +218,8 @@ def test_placeholder_left_by_failed_uploads_is_replaced_on_retry(vk_sandbox):
 
 def test_retry_after_a_rate_limited_clip_publish_does_not_upload_again(vk_sandbox):
     provider, checkpoint = connected(), FakeCheckpoint()
-    vk_sandbox.add_fault("api_error", platform="vk", method="shortVideo.publish", error_code=6)
+    vk_sandbox.add_fault("api_error", platform="vk", method="shortVideo.publish", error_code=6,
+                         count=3)
 
     with pytest.raises(RateLimited):
         provider.publish(clip_of(), Metadata("Clip"), checkpoint)
@@ -255,7 +256,9 @@ def test_stats_come_from_video_get(vk_sandbox):
 )
 def test_injected_api_errors_map_to_the_error_tree(vk_sandbox, error_code, error_class, code):
     provider = connected(publish_as="video")
-    vk_sandbox.add_fault("api_error", platform="vk", method="video.save", error_code=error_code)
+    # Error 6 is resent twice inline before it surfaces.
+    vk_sandbox.add_fault("api_error", platform="vk", method="video.save", error_code=error_code,
+                         count=3 if error_code == 6 else 1)
 
     with pytest.raises(error_class) as caught:
         provider.publish(clip_of(), Metadata("Clip"), FakeCheckpoint())
@@ -278,17 +281,16 @@ def test_expired_token_stops_publishing_before_anything_is_made(vk_sandbox):
     assert live(vk_sandbox.vk_videos(OWNER)) == []
 
 
-def test_the_sandbox_rate_window_answers_6_and_a_3_per_second_throttle_avoids_it(vk_sandbox):
+def test_a_burst_over_the_sandbox_rate_window_is_absorbed_and_a_3_per_second_throttle_avoids_it(vk_sandbox):
     vk_sandbox.set_vk_config(rate_limit=True)
     time.sleep(1.1)  # the fixture's connect calls leave the window
     provider_info = connect(target_id="")
     provider = provider_for(provider_info)
     time.sleep(1.1)
 
-    with pytest.raises(RateLimited) as caught:
-        for _ in range(5):
-            provider.list_targets()
-    assert (caught.value.code, caught.value.retry_after_s) == ("vk_too_many_requests", 1.0)
+    # Unthrottled, the burst trips VK's window; the inline resends of error 6 absorb it.
+    for _ in range(5):
+        provider.list_targets()
 
     time.sleep(1.1)
     paced = provider_for(provider_info, throttle=ThreeASecond())

@@ -85,7 +85,8 @@ def assert_no_token(exc: BaseException) -> None:
 
 @pytest.mark.parametrize(("error_code", "msg", "error_class", "code"), ROWS)
 def test_each_documented_error_maps_to_its_class_and_code(vk, error_code, msg, error_class, code):
-    vk.reply("users.get", error(error_code, msg, method="users.get"))
+    # Error 6 is resent twice inline before it surfaces (see test_error_6_is_resent_inline).
+    vk.reply("users.get", error(error_code, msg, method="users.get"), times=3 if error_code == 6 else 1)
 
     exc = call_users_get(vk)
 
@@ -106,7 +107,7 @@ def test_permanent_codes_carry_their_own_russian_message(vk, code):
 def test_rate_limit_waits_are_the_documented_ones(vk):
     waits = {}
     for error_code in (6, 9, 14, 219):
-        vk.reply("users.get", error(error_code, method="users.get"))
+        vk.reply("users.get", error(error_code, method="users.get"), times=3 if error_code == 6 else 1)
         waits[error_code] = call_users_get(vk).retry_after_s
     assert waits == {6: 1.0, 9: 600.0, 14: 300.0, 219: 3600.0}
 
@@ -206,3 +207,12 @@ def test_logs_never_carry_the_token(vk):
 
     assert logs
     assert ACCESS_TOKEN not in repr(logs)
+
+
+def test_error_6_is_resent_inline_and_a_passing_burst_never_surfaces(vk):
+    vk.reply("users.get", error(6, "Too many requests per second", method="users.get"), times=2)
+    vk.reply("users.get", {"response": [{"id": 1, "first_name": "Иван", "last_name": "Петров"}]})
+
+    with VkClient(ACCESS_TOKEN, transport=vk.transport) as client:
+        client.get_user()
+    assert vk.routes == ["users.get"] * 3

@@ -151,6 +151,6 @@ def test_vk_outage_and_rate_limit_pass_through(vk):
     vk.reply("users.get", error(10, method="users.get"))
     with pytest.raises(TransientError):
         connect(vk)
-    vk.reply("users.get", error(6, method="users.get"))
+    vk.reply("users.get", error(6, method="users.get"), times=3)
     with pytest.raises(RateLimited):
         connect(vk)

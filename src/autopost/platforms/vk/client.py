@@ -8,6 +8,8 @@ and nothing else (its URL is signed by VK).
 
 from __future__ import annotations
 
+import time
+
 from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO, Self, TypeVar
 from urllib.parse import urlencode
@@ -62,6 +64,8 @@ E_CLIP_PROCESSING = 3001
 
 # Waits the client picks itself: VK sends no retry-after (§2.6).
 WAIT_TOO_MANY_S = 1.0
+INLINE_WAIT_TOO_MANY_S = 0.5  # vk_api sleeps 0.5 s before resending (§2.6)
+INLINE_RETRIES_TOO_MANY = 2
 WAIT_FLOOD_S = 600.0
 WAIT_CAPTCHA_S = 300.0
 WAIT_AD_POST_S = 3600.0
@@ -396,11 +400,21 @@ class VkClient:
             request = {"files": [(key, (None, value)) for key, value in data.items()]}
         else:
             request = {"data": data}
-        if self._throttle is not None:
-            self._throttle()
-        with translate_errors(PLATFORM_LABEL):
-            response = self._http.post(f"/method/{method}", headers=self._auth, **request)
-        return self._parse(method, response, model, already_done)
+        for attempt in range(INLINE_RETRIES_TOO_MANY + 1):
+            if self._throttle is not None:
+                self._throttle()
+            with translate_errors(PLATFORM_LABEL):
+                response = self._http.post(f"/method/{method}", headers=self._auth, **request)
+            try:
+                return self._parse(method, response, model, already_done)
+            except RateLimited as exc:
+                # §2.6: error 6 means VK did nothing; sleep and resend (as vk_api does). Our
+                # shared window counts at send time and VK at arrival, so jitter can still
+                # trip it; only a lasting overload gives the job back.
+                if exc.code != "vk_too_many_requests" or attempt == INLINE_RETRIES_TOO_MANY:
+                    raise
+                time.sleep(INLINE_WAIT_TOO_MANY_S)
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _parse(method: str, response: httpx.Response, model: Any, already_done: Any) -> Any:
