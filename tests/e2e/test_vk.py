@@ -1,6 +1,7 @@
 """VK through real processes: VK ID sign-in in a browser session, then one click to VK and Telegram."""
 
 import re
+import time
 
 import httpx
 import pytest
@@ -86,3 +87,29 @@ def test_too_large_for_telegram_still_goes_to_vk(vk_stack, browser, sandbox_cont
     }
     assert results[vk["id"]]["ok"] and results[vk["id"]]["publication"]["status"] == "scheduled"
     assert list(Publication.objects.values_list("platform", flat=True)) == ["vk"]
+
+
+def test_worker_killed_after_video_save_leaves_exactly_one_video(vk_stack, browser, sandbox_control, sample_clip):
+    from autopost.testing.processes import wait_for
+
+    vk = connect_vk(browser, vk_stack)
+    assert vk_stack.api.patch(f"/api/v1/connections/{vk['id']}", json={"publish_as": "video"}).status_code == 200
+    clip = vk_stack.upload_clip(sample_clip)
+    # video.save answers at once; the upload after it crawls, so the kill lands between the two.
+    sandbox_control.add_fault("slow_upload", platform="vk", method="upload", delay_s=10, count=1)
+    [result] = vk_stack.publish(clip["id"], [vk["id"]])
+    publication_id = result["publication"]["id"]
+    wait_for(lambda: any(v["owner_id"] == int(vk["target_id"]) for v in sandbox_control.vk_videos()), 15,
+             message="video.save to be called")
+    time.sleep(1.0)
+
+    [worker] = vk_stack.workers
+    worker.kill()
+    vk_stack.start_worker()
+
+    publication = vk_stack.wait_status(publication_id, {"published", "failed"}, timeout=60)
+    assert publication["status"] == "published", publication
+    live = [v for v in sandbox_control.vk_videos() if not v["deleted"]]
+    assert len(live) == 1
+    assert live[0]["sha256"] == Clip.objects.get(pk=clip["id"]).sha256
+    assert publication["url"] == f"https://vk.com/video{live[0]['owner_id']}_{live[0]['video_id']}"
