@@ -117,6 +117,8 @@ class Capabilities:
     stats: bool = False
     refresh: bool = False
     oauth: bool = False
+    # The platform downloads the clip itself from ``ClipFile.signed_url`` (Rutube).
+    url_pull: bool = False
 
 
 class Checkpoint(Protocol):
@@ -188,6 +190,14 @@ class Provider:
 
         Raises ``AuthExpired`` (``invalid_grant``: code expired, reused, or verifier wrong) or
         ``PermanentError`` / ``TransientError``.
+        """
+        raise NotImplementedError
+
+    def verify(self) -> None:
+        """One cheap authenticated call: returns if the credentials still work.
+
+        Raises ``AuthExpired`` when they no longer do (the daily session check marks the
+        connection expired), ``TransientError`` / ``RateLimited`` when the platform can't say.
         """
         raise NotImplementedError
 
