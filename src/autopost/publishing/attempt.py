@@ -18,6 +18,7 @@ from django.db import close_old_connections, connection as db_connection
 from django.utils import timezone
 
 from autopost import ratelimit
+from autopost.clips.signed_urls import signed_url
 from autopost.connections.models import ConnectionStatus
 from autopost.connections.refresh import needs_refresh, refresh_connection
 from autopost.connections.service import mark_connection_expired, window_keys
@@ -135,9 +136,10 @@ def _check_ready(publication: Publication) -> None:
         raise ClipFileMissing()
 
 
-def _clip_file(publication: Publication) -> ClipFile:
+def _clip_file(publication: Publication, url_pull: bool) -> ClipFile:
     clip = publication.clip
     return ClipFile(
+        signed_url=signed_url(clip) if url_pull else None,
         open=clip.open,
         size=clip.size,
         filename=f"clip-{clip.pk}{os.path.splitext(clip.storage_key)[1] or '.mp4'}",
@@ -150,7 +152,7 @@ def _clip_file(publication: Publication) -> ClipFile:
 
 def _publish_with_refresh(provider_class, publication: Publication) -> PublishResult:
     connection = publication.connection
-    clip_file = _clip_file(publication)
+    clip_file = _clip_file(publication, provider_class.capabilities.url_pull)
     metadata = Metadata(title=publication.clip.title, description=publication.clip.description)
     checkpoint = DbCheckpoint(publication)
     refreshable = provider_class.capabilities.refresh

@@ -3,7 +3,11 @@ Russian message; one target's problem never blocks the others."""
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from autopost.accounts.plans import Plan
 from autopost.clips.models import Clip
@@ -21,6 +25,16 @@ class Problem:
 
 def _megabytes(size: int) -> str:
     return f"{size // MB} МБ" if size % MB == 0 else f"{size / MB:.1f} МБ"
+
+
+def public_url_is_reachable() -> bool:
+    """False for a loopback, private or link-local host (or a bare name like ``localhost``)."""
+    host = urlsplit(settings.PUBLIC_URL).hostname or ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host and host != "localhost" and not host.endswith((".local", ".internal", ".lan"))
+    return address.is_global
 
 
 def check_target(user, clip: Clip, connection: PlatformConnection) -> Problem | None:
@@ -44,7 +58,14 @@ def check_target(user, clip: Clip, connection: PlatformConnection) -> Problem | 
         return Problem("connection_revoked", f"{label} отключён: подключите платформу заново")
     if not clip.is_ready:
         return Problem("clip_not_ready", "Клип ещё не готов к публикации")
-    limits = get_provider(platform).limits()
+    provider = get_provider(platform)
+    if provider.capabilities.url_pull and not settings.SANDBOX and not public_url_is_reachable():
+        return Problem(
+            "public_url_unreachable",
+            f"{label} скачивает клип по ссылке, а AUTOPOST_PUBLIC_URL ({settings.PUBLIC_URL}) "
+            "недоступен из интернета: укажите публичный адрес сервиса",
+        )
+    limits = provider.limits()
     if limits.max_file_size is not None and clip.size > limits.max_file_size:
         return Problem(
             "file_too_large",

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from autopost.clips import views as clip_views
 from autopost.web import connections, views
 
 urlpatterns = [
@@ -13,5 +14,6 @@ urlpatterns = [
     path("oauth/<slug:platform>/callback", connections.oauth_callback, name="oauth_callback"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("clips/<int:clip_id>/download", clip_views.download, name="clip_download"),
     path("healthz", views.healthz, name="healthz"),
 ]
