@@ -8,6 +8,8 @@ from autopost.api.schemas import (
     AuthorizeOut,
     ConnectionOut,
     ConnectionUpdateIn,
+    DzenConnectIn,
+    RutubeConnectIn,
     TargetOut,
     TelegramConnectIn,
     VkTokenConnectIn,
@@ -113,3 +115,29 @@ def update(request, connection_id: int, payload: ConnectionUpdateIn):
         request.auth, connection_id,
         target_id=payload.target_id, publish_as=payload.publish_as, wall_post=payload.wall_post,
     )
+
+
+@router.post(
+    "/connections/rutube",
+    response={201: ConnectionOut, **errors(400, 401, 403, 404, 429, 502)},
+    summary="Подключить Rutube",
+    description="Логин и пароль обмениваются на токен одним запросом к Rutube; пароль нигде не "
+    "сохраняется и не записывается в журналы. Можно передать готовый токен.",
+)
+def connect_rutube(request, payload: RutubeConnectIn):
+    connection = connect_platform(
+        request.auth, "rutube", username=payload.username, password=payload.password, token=payload.token
+    )
+    return Status(201, connection)
+
+
+@router.post(
+    "/connections/dzen",
+    response={201: ConnectionOut, **errors(400, 401, 403, 404, 429, 502)},
+    summary="Подключить Дзен (сессия студии)",
+    description="У Дзена нет открытого API и OAuth: нужна сессия студии (cookies из браузера). "
+    "Она хранится зашифрованной и проверяется каждый день.",
+)
+def connect_dzen(request, payload: DzenConnectIn):
+    connection = connect_platform(request.auth, "dzen", session=payload.session, channel=payload.channel)
+    return Status(201, connection)

@@ -68,6 +68,17 @@ class VkTokenConnectIn(Schema):
     target_id: str = Field("", description="Куда публиковать: пусто — своя страница, -<id> — сообщество")
 
 
+class RutubeConnectIn(Schema):
+    username: str = Field("", description="E-mail или телефон аккаунта Rutube (пароль не сохраняется)")
+    password: str = Field("", description="Пароль: используется один раз для получения токена")
+    token: str = Field("", description="Или готовый токен Rutube")
+
+
+class DzenConnectIn(Schema):
+    session: str = Field(description="Cookies студии Дзена: заголовок Cookie или экспорт из браузера")
+    channel: str = Field(description="publisherId канала или ссылка на канал")
+
+
 class AuthorizeIn(Schema):
     reconnect_id: int | None = Field(None, description="Переподключить это подключение")
 

@@ -6,3 +6,6 @@ class ConnectionsConfig(AppConfig):
     name = "autopost.connections"
     label = "connections"
     verbose_name = _("Platform connections")
+
+    def ready(self):
+        from autopost.connections import tasks  # noqa: F401  (registers the periodic session check)

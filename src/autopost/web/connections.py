@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from autopost.connections.models import ConnectionStatus, PlatformConnection
@@ -58,10 +59,19 @@ def oauth_callback(request, platform: str):
     })
 
 
+TOKEN_FORMS = {
+    "telegram": ("bot_token", "channel"),
+    "vk": ("access_token", "target_id"),
+    "rutube": ("username", "password", "token"),
+    "dzen": ("session", "channel"),
+}
+
+
+@sensitive_post_parameters("bot_token", "access_token", "password", "token", "session")
 @login_required
 @require_POST
 def connect_with_token(request, platform: str):
-    fields = {"telegram": ("bot_token", "channel"), "vk": ("access_token", "target_id")}.get(platform)
+    fields = TOKEN_FORMS.get(platform)
     if fields is None:
         return _back(request, ServiceError("platform_unavailable", _("This platform cannot be connected here yet")))
     try:
