@@ -16,7 +16,7 @@ from autopost.accounts.plans import Plan
 from autopost.clips.media import make_sample_clip
 from autopost.publishing.models import Publication
 from autopost.sandbox import demo
-from autopost.testing.processes import ServiceProcess, child_env, start_web, start_worker, wait_for
+from autopost.testing.processes import ServiceProcess, child_env, free_port, start_web, start_worker, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -107,8 +107,10 @@ def stack(transactional_db, sandbox_control, settings):
     HUEY.flush()
     user = User.objects.create_user("creator@example.com", "creator-password-1", plan=Plan.PRO)
     _, raw = ApiToken.issue(user)
-    env = child_env(**FAST)
-    web, url = start_web(env)
+    port = free_port()
+    # Signed download links (Rutube pulls clips) must point at this web server.
+    env = child_env(**FAST, AUTOPOST_PUBLIC_URL=f"http://127.0.0.1:{port}", AUTOPOST_PORT=str(port))
+    web, url = start_web(env, port)
     running = Stack(url=url, env=env, web=web, raw_token=raw)
     running.api = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {raw}"}, timeout=30)
     running.start_worker()

@@ -71,8 +71,8 @@ class ServiceProcess:
                 self.kill()
 
 
-def start_web(env: dict[str, str]) -> tuple[ServiceProcess, str]:
-    port = free_port()
+def start_web(env: dict[str, str], port: int | None = None) -> tuple[ServiceProcess, str]:
+    port = port or free_port()
     web = ServiceProcess("web", ["serve", "--no-worker", "--no-sandbox", "--port", str(port)], env).start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
