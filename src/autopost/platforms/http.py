@@ -9,8 +9,10 @@ User-Agent, a logging hook that never writes a secret) and wraps its calls in
 from __future__ import annotations
 
 import re
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -48,6 +50,13 @@ def _log_response(response: httpx.Response) -> None:
     )
 
 
+@lru_cache(maxsize=1)
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying SSL context per process: loading the CA bundle for every client cost a
+    third of the worker's CPU per publication (docs/benchmarks.md)."""
+    return httpx.create_ssl_context()
+
+
 def build_client(
     base_url: str,
     *,
@@ -69,6 +78,7 @@ def build_client(
         event_hooks={"response": [_log_response]},
         follow_redirects=False,
         transport=transport,
+        verify=_ssl_context(),
     )
 
 
