@@ -36,3 +36,17 @@ def test_sweeper_enqueues_only_lost_or_stalled_work(alice):
     )
     # Enqueuing stamps the rows, so the next sweep leaves them to their new jobs.
     assert sweep_stalled_publications() == 0
+
+
+def test_sweeper_leaves_rows_whose_job_is_still_waiting_in_the_queue(alice):
+    """A long backlog keeps jobs queued past the grace period: they are not lost, only late."""
+    from autopost.publishing import queue
+
+    long_ago = timezone.now() - timedelta(seconds=grace_seconds() + 60)
+    waiting = make(alice, "-1", status=Status.PUBLISHING, next_attempt_at=long_ago)
+    queue.enqueue(waiting.pk)
+    Publication.objects.filter(pk=waiting.pk).update(enqueued_at=long_ago)
+    lost = make(alice, "-2", status=Status.PUBLISHING, next_attempt_at=long_ago, enqueued_at=long_ago)
+
+    assert sweep_stalled_publications() == 1
+    assert sorted(job.args[0] for job in HUEY.pending()) == sorted([waiting.pk, lost.pk])

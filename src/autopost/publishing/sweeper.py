@@ -9,6 +9,7 @@ the claim lets exactly one of them run.
 from __future__ import annotations
 
 import threading
+from itertools import chain
 from datetime import timedelta
 
 import structlog
@@ -17,17 +18,36 @@ from django.core.cache import cache
 from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from autopost.publishing import queue
 from autopost.publishing.models import Publication
 
 log = structlog.get_logger("autopost.publishing.sweeper")
 BATCH = 500
+QUEUE_SCAN_LIMIT = 10_000
 
 
 def grace_seconds() -> int:
     # A job huey still holds fires within ~1 s of its time; give it that and one sweep interval.
     return max(3, settings.SWEEPER_INTERVAL_SECONDS)
+
+
+def queued_publication_ids() -> set[int] | None:
+    """Publications whose job huey still holds (queued or scheduled); None if too many to read.
+
+    A long backlog keeps jobs waiting past the grace period; re-enqueuing those would only add
+    duplicate work when the system is busiest.
+    """
+    from autopost.publishing.tasks import publish_job
+
+    if HUEY.pending_count() + HUEY.scheduled_count() > QUEUE_SCAN_LIMIT:
+        return None
+    return {
+        task.args[0]
+        for task in chain(HUEY.pending(), HUEY.scheduled())
+        if isinstance(task, publish_job.task_class) and task.args
+    }
 
 
 def sweep_stalled_publications() -> int:
@@ -40,7 +60,8 @@ def sweep_stalled_publications() -> int:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:BATCH]
     )
-    ids = list(stalled)
+    held = queued_publication_ids() or set()
+    ids = [pk for pk in stalled if pk not in held]
     for publication_id in ids:
         queue.enqueue(publication_id)
     if ids:
