@@ -85,8 +85,9 @@ def test_login_exchanges_the_password_once_and_validates_the_token(rutube):
     assert PASSWORD not in kept and TOKEN not in kept
 
 
-def test_wrong_password_is_named_as_such(rutube):
-    rutube.reply(TOKEN_AUTH, BAD_CREDENTIALS, status=400)
+@pytest.mark.parametrize("status", [400, 401])
+def test_wrong_password_is_named_as_such(rutube, status):
+    rutube.reply(TOKEN_AUTH, BAD_CREDENTIALS, status=status)
 
     error = refused(log_in, rutube)
 

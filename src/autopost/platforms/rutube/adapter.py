@@ -116,11 +116,11 @@ class RutubeAdapter(Provider):
         with RutubeClient(token, transport=transport) as client:
             try:
                 page = client.own_videos()
+                if user_id is None:
+                    user_id = _owner_of(page)
+                profile = client.profile(user_id)
             except AuthExpired:  # a token nobody can refresh: say what to do now
                 raise PermanentError(CODE_INVALID_TOKEN, MSG_INVALID_TOKEN) from None
-            if user_id is None:
-                user_id = _owner_of(page)
-            profile = client.profile(user_id)
         name = (profile.name or "").strip() or f"Канал {user_id}"
         return ConnectionInfo(
             account_id=str(user_id), account_name=name,

@@ -234,7 +234,7 @@ class RutubeClient:
     def token_auth(self, username: str, password: str) -> TokenReply:
         response = self._send("POST", "/api/accounts/token_auth/",
                               data={"username": username, "password": password})
-        if response.status_code == 400:  # §4.1 non_field_errors, or a blank field
+        if response.status_code in (400, 401):  # §4.1 non_field_errors, or a blank field
             raise PermanentError(CODE_BAD_CREDENTIALS, MSG_BAD_CREDENTIALS)
         return self._parse("token_auth", response, TokenReply)
 
