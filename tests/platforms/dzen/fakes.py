@@ -59,7 +59,7 @@ class FakeDzen:
         self.session_valid = True
         self.csrf_fetches = 0
         self.csrf: str | None = None
-        self.convert_after_polls = 1
+        self.convert_after_polls = 2  # polls after finish-upload-video
         self.publications: dict[str, Publication] = {}
         self.uploads: dict[str, Upload] = {}
         self.stats_rows: list[dict] = []

@@ -147,8 +147,10 @@ def _collect(items: list[tuple[str, str, str]], hosts: tuple[str, ...]) -> dict[
 def _from_json(text: str, hosts: tuple[str, ...]) -> dict[str, str]:
     try:
         data = json.loads(text)
-    except ValueError:
-        raise bad_format() from None
+    except ValueError:  # raised outside this block: the decode error's ``doc`` is the session
+        data = None
+    if data is None:
+        raise bad_format()
     if isinstance(data, dict) and isinstance(data.get("cookies"), list):
         data = data["cookies"]  # Playwright storage state
     if isinstance(data, dict):  # {name: value}

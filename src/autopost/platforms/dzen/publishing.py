@@ -61,7 +61,7 @@ class DzenPublisher:
         check_first = stage == "uploaded"
         if stage in (None, "created", "upload_started"):
             # The file is opened before anything is created: a missing clip makes no draft.
-            reader = ClipReader(self._open(), self._open)
+            reader = ClipReader(self._open(), self._open, skip_bytes=settings.DZEN_TUS_CHUNK_BYTES)
             try:
                 publication_id = self._draft()
                 self._upload(publication_id, reader)
@@ -99,7 +99,8 @@ class DzenPublisher:
             upload = TusUpload(self.client.upload_http, self.checkpoint.data["upload_url"],
                                reader, self.clip.size,
                                chunk_bytes=settings.DZEN_TUS_CHUNK_BYTES,
-                               on_offset=lambda offset: self.checkpoint.save(upload_offset=offset))
+                               on_offset=lambda offset: self.checkpoint.save(upload_offset=offset),
+                               saved_offset=self.checkpoint.data.get("upload_offset"))
             try:
                 upload.run()
             except UploadGone:

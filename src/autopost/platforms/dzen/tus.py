@@ -54,12 +54,15 @@ class _Resume(Exception):
 class ClipReader:
     """``read_at(offset, n)``: up to ``n`` bytes of the clip from ``offset``.
 
-    Seeks when the stream can; otherwise reads forward, reopening the clip to go back.
+    Seeks when the stream can; otherwise reads forward (``skip_bytes`` at a time, thrown away),
+    reopening the clip to go back.
     """
 
-    def __init__(self, stream: BinaryIO, reopen: Callable[[], BinaryIO]):
+    def __init__(self, stream: BinaryIO, reopen: Callable[[], BinaryIO], *,
+                 skip_bytes: int = SKIP_BLOCK_BYTES):
         self._stream = stream
         self._reopen = reopen
+        self._skip_bytes = max(int(skip_bytes), 1)
         self._pos = 0
         try:
             self._seekable = bool(stream.seekable())
@@ -86,7 +89,7 @@ class ClipReader:
             self._stream.close()
             self._stream, self._pos = self._reopen(), 0
         while self._pos < offset:
-            block = self._stream.read(min(SKIP_BLOCK_BYTES, offset - self._pos))
+            block = self._stream.read(min(self._skip_bytes, offset - self._pos))
             if not block:
                 return
             self._pos += len(block)
@@ -98,20 +101,22 @@ class ClipReader:
 class TusUpload:
     """Sends the clip to ``url`` until the server holds all ``size`` bytes.
 
-    ``on_offset(offset)`` runs each time the server confirms a new offset (the checkpoint).
+    ``on_offset(offset)`` runs each time the server confirms an offset other than the last one
+    reported (``saved_offset``: what the checkpoint already holds).
     Raises ``UploadGone``, ``RateLimited``, ``PermanentError`` (``dzen_upload_rejected``,
     ``dzen_clip_changed``) or ``TransientError`` (``dzen_upload_interrupted``).
     """
 
     def __init__(self, http: httpx.Client, url: str, reader: ClipReader, size: int, *,
-                 chunk_bytes: int, on_offset: Callable[[int], None]):
+                 chunk_bytes: int, on_offset: Callable[[int], None],
+                 saved_offset: int | None = None):
         self.http = http
         self.url = url
         self.reader = reader
         self.size = size
         self.chunk_bytes = max(int(chunk_bytes), 1)
         self.on_offset = on_offset
-        self._reported: int | None = None
+        self._reported = saved_offset
 
     def run(self) -> None:
         offset: int | None = None
