@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from autopost.platforms.base import Metadata
-from autopost.platforms.errors import TransientError
+from autopost.platforms.errors import PermanentError, TransientError
 
 from .fakes import PUBLICATION_ID, UPLOAD_ID, FakeDzen, Publication, Upload
 from .helpers import VIDEO, adapter, clip_of
@@ -106,3 +106,15 @@ def test_a_crash_at_any_step_then_a_retry_makes_exactly_one_short(dzen, checkpoi
     assert len(dzen.uploads) == 1  # the failed start-upload-video opened nothing
     assert len(dzen.publications) == 1 and dzen.publications[PUBLICATION_ID].published
     assert bytes(dzen.upload().data) == VIDEO
+
+
+def test_a_draft_deleted_in_studio_is_forgotten_so_a_manual_retry_starts_over(dzen, checkpoint,
+                                                                               sleeps):
+    checkpoint.data.update({**after_upload_started(len(VIDEO)), "stage": "finished"})
+    with pytest.raises(PermanentError) as caught:  # the fake has no such publication
+        adapter(dzen).publish(clip_of(), META, checkpoint)
+    assert caught.value.code == "dzen_not_found"
+    assert checkpoint.data["publication_id"] is None and checkpoint.data["stage"] is None
+    result = adapter(dzen).publish(clip_of(), META, checkpoint)
+    assert dzen.publications[result.remote_id].published
+    assert dzen.routes.count("add-publication") == 1

@@ -93,3 +93,15 @@ def test_stats_errors_carry_no_secret(dzen):
     with pytest.raises(PlatformError) as caught:
         adapter(dzen).fetch_stats(["p"])
     assert_clean(describe(caught.value))
+
+
+def test_cookies_the_server_sets_go_with_later_calls_unless_unusable(dzen):
+    def studio_setting_cookies(request):
+        response = dzen._studio(request)
+        return httpx.Response(200, content=response.content, headers=[
+            ("Content-Type", "text/html"), ("Set-Cookie", "_csrf_pair=abc123; Path=/"),
+            ("Set-Cookie", b"bad=caf\xe9; Path=/"), ("Set-Cookie", b'q="a b"; Path=/')])
+
+    dzen.script("studio", studio_setting_cookies)
+    adapter(dzen).fetch_stats(["p"])
+    assert dzen.sent("stats2")[0].headers["Cookie"] == f"{SESSION_HEADER}; _csrf_pair=abc123"

@@ -97,7 +97,7 @@ def test_stats_calls_are_throttled(dzen):
     assert calls == ["throttle"] * 3  # Studio page + two pages
 
 
-# --- shapes the reader accepts ---------------------------------------------------------------------
+# --- shapes the reader accepts ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("body", [

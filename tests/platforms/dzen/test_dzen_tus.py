@@ -177,7 +177,7 @@ def test_a_clip_shorter_than_announced_is_refused(dzen, checkpoint, sleeps):
     assert caught.value.code == "dzen_clip_changed"
 
 
-# --- the reader and the uploader on their own ------------------------------------------------------
+# --- the reader and the uploader on their own -----------------------------------------------------
 
 
 class ForwardOnly(io.RawIOBase):

@@ -54,6 +54,9 @@ from autopost.platforms.dzen.stats import collect_stats
 from autopost.platforms.errors import AuthExpired, PermanentError
 
 
+CODE_CHANNEL_NOT_FOUND = "dzen_channel_not_found"
+
+
 def cookie_hosts() -> tuple[str, ...]:
     """Whose cookies an export may contribute: dzen.ru, and the sandbox host when configured."""
     host = (urlsplit(settings.DZEN_URL).hostname or PUBLIC_HOST).lower()
@@ -102,8 +105,9 @@ class DzenAdapter(Provider):
                     f"Нет доступа к каналу Дзена {publisher_id}: проверьте ID канала и что вы "
                     "вошли в учётную запись его владельца или редактора")) from None
             if exc.code == CODE_NOT_FOUND:
-                raise PermanentError("dzen_channel_not_found",
-                                     f"Канал Дзена {publisher_id} не найден: проверьте ID") from None
+                raise PermanentError(CODE_CHANNEL_NOT_FOUND,
+                                     f"Канал Дзена {publisher_id} не найден: проверьте ID",
+                                     ) from None
             raise
         return ConnectionInfo(
             account_id=publisher_id,

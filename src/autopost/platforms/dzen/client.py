@@ -1,4 +1,4 @@
-"""Дзен Studio's private editor API: calls, reply models, error classification (platform-apis.md §5).
+"""Дзен Studio's private editor API: calls, reply models, error classes (platform-apis.md §5).
 
 There is no public API (§5.1): autopost acts as the person's browser in Дзен Studio. Every call
 carries the session cookies, the CSRF token read from the Studio page (``GET /profile/editor``,
@@ -22,7 +22,7 @@ import structlog
 from django.conf import settings
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from autopost.platforms.dzen.formats import PUBLIC_URL, cookie_header
+from autopost.platforms.dzen.formats import PUBLIC_URL, cookie_header, is_valid_cookie
 from autopost.platforms.errors import (
     AuthExpired,
     PermanentError,
@@ -355,7 +355,7 @@ class DzenClient:
             response = self._http.request(method, url, headers=headers, **request)
         # As a browser would: cookies the server sets (or renews) go with the next calls.
         for cookie in response.cookies.jar:
-            if cookie.value is not None:
+            if cookie.value is not None and is_valid_cookie(cookie.name, cookie.value):
                 self._cookies[cookie.name] = cookie.value
         return response
 

@@ -91,11 +91,16 @@ def dump_session(cookies: dict[str, str]) -> str:
     return json.dumps(cookies, ensure_ascii=True, separators=(",", ":"))
 
 
+def is_valid_cookie(name: str, value: str) -> bool:
+    """A name and value that can go into a ``Cookie`` header as they are."""
+    return bool(_NAME_RE.match(name) and _VALUE_RE.match(value))
+
+
 def _checked(name: object, value: object) -> tuple[str, str]:
     if not isinstance(name, str) or not isinstance(value, str):
         raise bad_format()
     name, value = name.strip(), value.strip()
-    if not _NAME_RE.match(name) or not _VALUE_RE.match(value):
+    if not is_valid_cookie(name, value):
         raise bad_format()
     return name, value
 

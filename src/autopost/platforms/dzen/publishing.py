@@ -15,8 +15,8 @@ The checkpoint is what makes a retry safe. Its keys:
 A retry goes on from its stage: the upload asks the server for its offset first (``tus.py``); an
 upload the server forgot (404 / 410) is opened anew for the same draft, once an attempt. A retry
 at "uploaded" (the crash may have come after finish-upload-video) reads the publication first and
-finishes only if Дзен does not have the file yet. A failed conversion forgets the draft, so that a
-manual retry starts over with a new one.
+finishes only if Дзен does not have the file yet. A failed conversion or a draft Дзен no longer
+knows (404, deleted in Studio) forgets the draft, so that a manual retry starts over.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import structlog
 from django.conf import settings
 
 from autopost.platforms.base import Checkpoint, ClipFile, Metadata, PublishResult
-from autopost.platforms.dzen.client import DzenClient
+from autopost.platforms.dzen.client import CODE_NOT_FOUND, DzenClient
 from autopost.platforms.dzen.formats import short_url
 from autopost.platforms.dzen.tus import ClipReader, TusUpload, UploadGone
 from autopost.platforms.errors import ClipFileMissing, PermanentError, TransientError
@@ -40,6 +40,8 @@ STAGES = ("created", "upload_started", "uploaded", "finished", "done")
 CODE_CONVERSION_FAILED = "dzen_conversion_failed"
 CODE_CONVERSION_PENDING = "dzen_conversion_pending"
 CODE_UPLOAD_LOST = "dzen_upload_lost"
+FORGET_DRAFT = {"publication_id": None, "upload_url": None, "upload_id": None,
+                "upload_offset": None, "stage": None}
 
 
 class DzenPublisher:
@@ -51,13 +53,23 @@ class DzenPublisher:
         self.checkpoint = checkpoint
 
     def run(self) -> PublishResult:
+        try:
+            return self._run()
+        except PermanentError as exc:
+            if exc.code in (CODE_NOT_FOUND, CODE_CONVERSION_FAILED):
+                # The draft is gone (deleted in Studio) or useless: a manual retry starts over.
+                log.warning("dzen_draft_abandoned", code=exc.code)
+                self.checkpoint.save(**FORGET_DRAFT)
+            raise
+
+    def _run(self) -> PublishResult:
         data = self.checkpoint.data
         stage = data.get("stage") if data.get("stage") in STAGES else None
         if stage is None and data.get("publication_id"):
             stage = "created"
         if stage == "done" and data.get("remote_id"):
             return PublishResult(remote_id=data["remote_id"], url=data["url"])
-        # Only a checkpoint that says "uploaded" may hide a finish-upload-video whose reply was lost.
+        # Only a checkpoint at "uploaded" may hide a finish-upload-video whose reply was lost.
         check_first = stage == "uploaded"
         if stage in (None, "created", "upload_started"):
             # The file is opened before anything is created: a missing clip makes no draft.
@@ -133,9 +145,6 @@ class DzenPublisher:
         for attempt in range(attempts):
             publication, raw = self.client.get_publication(publication_id)
             if publication.gif.isFailed:
-                log.warning("dzen_conversion_failed")
-                self.checkpoint.save(publication_id=None, upload_url=None, upload_id=None,
-                                     upload_offset=None, stage=None)
                 raise PermanentError(CODE_CONVERSION_FAILED,
                                      "Дзен не смог обработать видео: проверьте файл клипа")
             if publication.gif.isConverted:
