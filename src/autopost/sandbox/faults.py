@@ -83,6 +83,12 @@ async def drop_connection(receive: Receive, body: RequestBody) -> None:
     async for _ in body.chunks():
         if body.received >= DROP_AFTER_BYTES:
             break
+    await abort_connection(receive)
+
+
+async def abort_connection(receive: Receive) -> None:
+    """Reset the TCP connection of this request now, without answering (see ``drop_connection``);
+    for endpoints that read part of a body themselves before dropping (Дзен's TUS PATCH)."""
     transport = receive.__self__.transport  # type: ignore[attr-defined]
     sock = transport.get_extra_info("socket")
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
