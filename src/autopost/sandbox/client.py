@@ -36,6 +36,18 @@ class SandboxControl:
         """settings.VK_LEGACY_OAUTH_URL: ``<this>/authorize``, ``<this>/access_token``."""
         return f"{self.base_url}/vk-oauth"
 
+    @property
+    def rutube_api_url(self) -> str:
+        """settings.RUTUBE_API_URL in sandbox mode (``https://rutube.ru``): requests go to
+        ``<this>/api/…``."""
+        return f"{self.base_url}/rutube"
+
+    @property
+    def dzen_url(self) -> str:
+        """settings.DZEN_URL in sandbox mode (``https://dzen.ru``): ``<this>/editor-api/v2/…``,
+        ``<this>/media-api-video/…``, ``<this>/profile/editor``."""
+        return f"{self.base_url}/dzen"
+
     def close(self) -> None:
         self._http.close()
 
@@ -70,10 +82,12 @@ class SandboxControl:
         delay_s: float | None = None,
         error_code: int | None = None,
         oauth_error: str | None = None,
+        after_bytes: int | None = None,
     ) -> dict:
         """Queue a fault for the next ``count`` matching requests (see ``sandbox.faults``;
         VK's ``api_error`` / ``upload_error`` take ``error_code``, ``oauth_error`` the OAuth
-        error string, see ``sandbox.vk.faults``)."""
+        error string, see ``sandbox.vk.faults``; Дзен's ``drop_connection`` takes
+        ``after_bytes``, see ``sandbox.dzen.faults``)."""
         fault = {
             "platform": platform,
             "method": method,
@@ -83,6 +97,7 @@ class SandboxControl:
             "delay_s": delay_s,
             "error_code": error_code,
             "oauth_error": oauth_error,
+            "after_bytes": after_bytes,
         }
         return self._call("POST", "/faults", json=_without_nones(fault))["fault"]
 
@@ -243,6 +258,121 @@ class SandboxControl:
         ``vk_id_access_ttl_s``, ``vk_id_extended_scopes``, … (see ``sandbox.vk.world.VkConfig``);
         returns the whole config."""
         return self._call("PUT", "/vk/config", json=changes)
+
+    # -- Rutube ------------------------------------------------------------------------------
+
+    def rutube_videos(self, userid: int | None = None) -> list[dict]:
+        """The received log, oldest first: ``video_id``, ``userid``, ``source_url``, ``title``,
+        ``status`` (downloading, processing, ready, error), ``error``, ``download_status``,
+        ``content_type``, ``size``, ``sha256``, ``callbacks``, counters, …"""
+        params = {"userid": str(userid)} if userid is not None else None
+        return self._call("GET", "/rutube/videos", params=params)["videos"]
+
+    def set_rutube_counters(self, video_id: str, **counters: int) -> dict:
+        """Set ``hits``, ``comments_count``, ``positive``, ``negative`` of a video."""
+        return self._call("POST", f"/rutube/videos/{video_id}/counters", json=counters)
+
+    def delete_rutube_video_on_site(self, video_id: str) -> dict:
+        """The video was removed on the site: the API shows ``is_deleted: true``."""
+        return self._call("POST", f"/rutube/videos/{video_id}/delete")
+
+    def rutube_world(self) -> dict:
+        """Accounts (with passwords and tokens) and categories."""
+        return self._call("GET", "/rutube/world")
+
+    def create_rutube_account(
+        self,
+        email: str,
+        password: str,
+        *,
+        name: str | None = None,
+        phone: str | None = None,
+        userid: int | None = None,
+        with_token: bool = True,
+    ) -> dict:
+        """A new account: ``{"userid", "name", "email", "phone", "password", …, "token"}``."""
+        body = {
+            "email": email,
+            "password": password,
+            "name": name,
+            "phone": phone,
+            "userid": userid,
+            "with_token": with_token,
+        }
+        return self._call("POST", "/rutube/accounts", json=_without_nones(body))
+
+    def rutube_token(self, userid: int, token: str | None = None) -> str:
+        """The account's token, issued now if it has none (``token`` sets its value)."""
+        body = _without_nones({"userid": userid, "token": token})
+        return self._call("POST", "/rutube/tokens", json=body)["token"]
+
+    def revoke_rutube_token(self, token: str) -> None:
+        """Calls with the token answer 401; the next token_auth issues a new one."""
+        self._call("POST", "/rutube/tokens/revoke", json={"token": token})
+
+    def advance_rutube_clock(self, seconds: float) -> dict:
+        """Move the Rutube clock forward: processing ends sooner."""
+        return self._call("POST", "/rutube/clock", json={"advance_s": seconds})
+
+    def rutube_config(self) -> dict:
+        return self._call("GET", "/rutube/config")
+
+    def set_rutube_config(self, **changes: Any) -> dict:
+        """Change ``processing_s``, ``fail_downloads``, ``download_timeout_s``,
+        ``create_status``, ``duration_s``, ``per_page``; returns the whole config."""
+        return self._call("PUT", "/rutube/config", json=changes)
+
+    # -- Дзен --------------------------------------------------------------------------------
+
+    def dzen_publications(self, publisher_id: str | None = None) -> list[dict]:
+        """Every publication, oldest first: ``publication_id``, ``upload`` (offset, sha256 so
+        far, patches, interrupted), ``sha256`` / ``size`` once finished, ``converted``,
+        ``failed``, ``published``, ``title``, counters, …"""
+        params = {"publisher_id": publisher_id} if publisher_id else None
+        return self._call("GET", "/dzen/publications", params=params)["publications"]
+
+    def dzen_validations(self) -> list[dict]:
+        """Every validate-video body: ``publisher_id``, ``content_type``, ``size``, ``sha256``."""
+        return self._call("GET", "/dzen/validations")["validations"]
+
+    def set_dzen_counters(self, publication_id: str, **counters: int) -> dict:
+        """Set ``views``, ``likes``, ``comments``, ``shares`` of a publication."""
+        return self._call("POST", f"/dzen/publications/{publication_id}/counters", json=counters)
+
+    def dzen_world(self) -> dict:
+        """Channels and sessions (with their cookies and CSRF tokens)."""
+        return self._call("GET", "/dzen/world")
+
+    def create_dzen_channel(
+        self, slug: str, *, name: str | None = None, publisher_id: str | None = None
+    ) -> dict:
+        """A new channel with a session: ``{"publisher_id", "name", "slug", "session": {…}}``."""
+        body = {"slug": slug, "name": name, "publisher_id": publisher_id}
+        return self._call("POST", "/dzen/channels", json=_without_nones(body))
+
+    def create_dzen_session(self, *publisher_ids: str) -> dict:
+        """``{"session_id", "csrf_token", "publisher_ids", "expired"}``."""
+        return self._call("POST", "/dzen/sessions", json={"publisher_ids": list(publisher_ids)})
+
+    def expire_dzen_session(self, session_id: str) -> dict:
+        return self._call("POST", "/dzen/sessions/expire", json={"session_id": session_id})
+
+    def rotate_dzen_csrf(self, session_id: str) -> str:
+        """A new CSRF token for the session (the old one is refused); returns it."""
+        body = {"session_id": session_id}
+        return self._call("POST", "/dzen/sessions/rotate_csrf", json=body)["csrf_token"]
+
+    def advance_dzen_clock(self, seconds: float) -> dict:
+        """Move the Дзен clock forward: conversion ends sooner."""
+        return self._call("POST", "/dzen/clock", json={"advance_s": seconds})
+
+    def dzen_config(self) -> dict:
+        return self._call("GET", "/dzen/config")
+
+    def set_dzen_config(self, **changes: Any) -> dict:
+        """Change ``conversion_s``, ``fail_conversion``, ``duration_s``, ``max_file_bytes``,
+        ``max_page_size``; returns the whole config."""
+        return self._call("PUT", "/dzen/config", json=changes)
 
 
 def _without_nones(body: dict) -> dict:

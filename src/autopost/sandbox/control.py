@@ -15,12 +15,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from autopost.sandbox.dzen.faults import DzenFault
 from autopost.sandbox.faults import Fault
 from autopost.sandbox.state import SandboxState
 from autopost.sandbox.vk.faults import VkFault
 
 # Fault models of platforms with kinds beyond the generic ones.
-FAULT_MODELS: dict[str | None, type[Fault]] = {"vk": VkFault}
+FAULT_MODELS: dict[str | None, type[Fault]] = {"vk": VkFault, "dzen": DzenFault}
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -45,6 +46,21 @@ def validation_message(exc: ValidationError) -> str:
 async def parse_body(request: Request, model: type[Model]) -> Model:
     try:
         return model.model_validate_json(await request.body() or b"{}")
+    except ValidationError as exc:
+        raise ControlError(validation_message(exc)) from exc
+
+
+def updated_config(current: Model, raw: bytes) -> Model:
+    """``current`` with the fields of the JSON object ``raw`` changed, validated as a whole
+    (a platform's ``PUT /_control/<platform>/config``)."""
+    try:
+        changes = json.loads(raw or b"{}")
+    except ValueError as exc:
+        raise ControlError("body: not JSON") from exc
+    if not isinstance(changes, dict):
+        raise ControlError("body: expected a JSON object")
+    try:
+        return type(current).model_validate({**current.model_dump(), **changes})
     except ValidationError as exc:
         raise ControlError(validation_message(exc)) from exc
 

@@ -1,4 +1,5 @@
-"""The demo world: the same bots, channels, people and communities at every start and reset.
+"""The demo world: the same bots, channels, people, communities and accounts at every start and
+reset.
 
 Other code (the demo data command, end-to-end tests, benchmarks) imports these constants to
 connect to the sandbox; they are sandbox values, not secrets.
@@ -6,6 +7,8 @@ connect to the sandbox; they are sandbox values, not secrets.
 
 from __future__ import annotations
 
+from autopost.sandbox.dzen.world import DzenWorld
+from autopost.sandbox.rutube.world import Category, RutubeWorld
 from autopost.sandbox.telegram.world import TelegramConfig, TelegramWorld
 from autopost.sandbox.vk.world import App, VkWorld
 
@@ -147,4 +150,69 @@ def vk_world() -> VkWorld:
     world.add_app(
         App(VK_LEGACY_CLIENT_ID, VK_LEGACY_APP_NAME, VK_ID_REDIRECT_URIS, VK_LEGACY_CLIENT_SECRET)
     )
+    return world
+
+
+# --- Rutube -------------------------------------------------------------------------------------
+# The account autopost connects: token_auth with the e-mail (or the phone) and the password.
+RUTUBE_USERID = 1_234_567
+RUTUBE_NAME = "Autopost Rutube"
+RUTUBE_EMAIL = "rutube.demo@example.com"
+RUTUBE_PHONE = "+79990000001"
+RUTUBE_PASSWORD = "rutube-demo-password"
+# Its token (what token_auth answers; DRF tokens are 40 hex digits).
+RUTUBE_TOKEN = "6d8cd1c2fcbb42fd6e659b88dc81abb58c38b10e"
+# Someone else's account: changing their videos answers 403.
+RUTUBE_OTHER_USERID = 7_654_321
+RUTUBE_OTHER_NAME = "Чужой канал Rutube"
+RUTUBE_OTHER_EMAIL = "someone.else@example.com"
+RUTUBE_OTHER_PASSWORD = "someone-else-password"
+RUTUBE_OTHER_TOKEN = "cd66b7b6a36b6e206b765402b1ac87dae4158214"
+# The categories the doc has seen (§4.2); 13 is the default of a new video.
+RUTUBE_CATEGORIES = {13: "Разное", 6: "Музыка"}
+
+
+def rutube_world() -> RutubeWorld:
+    world = RutubeWorld()
+    for category_id, name in RUTUBE_CATEGORIES.items():
+        world.categories[category_id] = Category(category_id, name)
+    demo = world.add_account(
+        RUTUBE_NAME, RUTUBE_EMAIL, RUTUBE_PASSWORD, userid=RUTUBE_USERID, phone=RUTUBE_PHONE
+    )
+    demo.description = "Демо-канал песочницы autopost"
+    demo.subscribers_count = 321
+    world.token_for(demo.userid, RUTUBE_TOKEN)
+    other = world.add_account(
+        RUTUBE_OTHER_NAME, RUTUBE_OTHER_EMAIL, RUTUBE_OTHER_PASSWORD, userid=RUTUBE_OTHER_USERID
+    )
+    world.token_for(other.userid, RUTUBE_OTHER_TOKEN)
+    return world
+
+
+# --- Дзен ---------------------------------------------------------------------------------------
+# The channel autopost connects (the doc's example publisherId) and a browser session on it: the
+# ``Session_id`` cookie and the CSRF token Studio's page shows.
+DZEN_PUBLISHER_ID = "69cd140eea571e1d07752e89"
+DZEN_CHANNEL_NAME = "Autopost Дзен"
+DZEN_CHANNEL_SLUG = "autopost_demo"
+DZEN_SESSION_ID = "3:1735689600.5.0.86807f72f7f7d1a39e7c9a4fdc7c58b4"
+DZEN_CSRF_TOKEN = "6552ae4c30a11f2721cb1ed6110a879e:1735689600"
+# Someone else's channel, with its own session: the demo session gets "forbidden" there.
+DZEN_OTHER_PUBLISHER_ID = "69cd140eea571e1d07752e8a"
+DZEN_OTHER_CHANNEL_NAME = "Чужой канал Дзена"
+DZEN_OTHER_CHANNEL_SLUG = "someone_else"
+DZEN_OTHER_SESSION_ID = "3:1735689600.5.0.f49df639d34d3523319084e269dd2673"
+DZEN_OTHER_CSRF_TOKEN = "5a56e3941d0093a9ec39955989e7ffae:1735689600"
+# A session of the demo channel that has expired: API calls answer auth-error.
+DZEN_EXPIRED_SESSION_ID = "3:1735689600.5.0.02a15d9f10cbac54a39f4534803c4690"
+
+
+def dzen_world() -> DzenWorld:
+    world = DzenWorld()
+    world.add_channel(DZEN_CHANNEL_NAME, DZEN_CHANNEL_SLUG, DZEN_PUBLISHER_ID)
+    world.add_channel(DZEN_OTHER_CHANNEL_NAME, DZEN_OTHER_CHANNEL_SLUG, DZEN_OTHER_PUBLISHER_ID)
+    world.open_session([DZEN_PUBLISHER_ID], DZEN_SESSION_ID, DZEN_CSRF_TOKEN)
+    world.open_session([DZEN_OTHER_PUBLISHER_ID], DZEN_OTHER_SESSION_ID, DZEN_OTHER_CSRF_TOKEN)
+    expired = world.open_session([DZEN_PUBLISHER_ID], DZEN_EXPIRED_SESSION_ID)
+    expired.expired = True
     return world

@@ -13,6 +13,10 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
 from autopost.sandbox import control, page
+from autopost.sandbox.dzen import api as dzen_api
+from autopost.sandbox.dzen import control as dzen_control
+from autopost.sandbox.rutube import api as rutube_api
+from autopost.sandbox.rutube import control as rutube_control
 from autopost.sandbox.state import SandboxState
 from autopost.sandbox.telegram import api as telegram_api
 from autopost.sandbox.telegram import control as telegram_control
@@ -39,6 +43,8 @@ def create_app(state: SandboxState | None = None) -> Starlette:
                     *control.routes(),
                     Mount("/telegram", routes=telegram_control.routes()),
                     Mount("/vk", routes=vk_control.routes()),
+                    Mount("/rutube", routes=rutube_control.routes()),
+                    Mount("/dzen", routes=dzen_control.routes()),
                 ],
             ),
             Mount("/telegram", routes=[Route("/{path:path}", telegram_api.BotApi())]),
@@ -46,6 +52,10 @@ def create_app(state: SandboxState | None = None) -> Starlette:
             Mount("/vk", routes=vk_api.routes()),
             Mount("/vk-id", routes=vkid.routes()),
             Mount("/vk-oauth", routes=vk_legacy.routes()),
+            Mount("/rutube", routes=rutube_api.routes()),
+            # Дзен is dzen.ru and the sign-in page its Studio redirects to without a session.
+            Mount("/dzen", routes=dzen_api.routes()),
+            Mount("/dzen-passport", routes=dzen_api.passport_routes()),
         ],
         exception_handlers={control.ControlError: control.control_error},
         lifespan=lifespan,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from autopost.conf import envbool
 from autopost.sandbox import demo
+from autopost.sandbox.dzen.world import DzenWorld
 from autopost.sandbox.faults import FaultBook
+from autopost.sandbox.rutube.world import RutubeWorld
 from autopost.sandbox.telegram.world import TelegramConfig, TelegramWorld
 from autopost.sandbox.vk.world import VkWorld
 
@@ -20,6 +22,8 @@ class SandboxState:
         self.faults = FaultBook()
         self.telegram: TelegramWorld = demo.telegram_world(self._telegram_config())
         self.vk: VkWorld = demo.vk_world()
+        self.rutube: RutubeWorld = demo.rutube_world()
+        self.dzen: DzenWorld = demo.dzen_world()
 
     @classmethod
     def from_env(cls) -> SandboxState:
@@ -37,6 +41,11 @@ class SandboxState:
         self.telegram.close()
         self.telegram = demo.telegram_world(self._telegram_config())
         self.vk = demo.vk_world()
+        # Downloads still running belong to the world thrown away.
+        self.rutube.close()
+        self.rutube = demo.rutube_world()
+        self.dzen = demo.dzen_world()
 
     def close(self) -> None:
         self.telegram.close()
+        self.rutube.close()
