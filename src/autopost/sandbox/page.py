@@ -11,7 +11,9 @@ from html import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from autopost.sandbox.dzen import page as dzen_page
 from autopost.sandbox.faults import Fault
+from autopost.sandbox.rutube import page as rutube_page
 from autopost.sandbox.state import SandboxState
 from autopost.sandbox.telegram.world import Bot, Channel, PostedMessage, TelegramWorld
 from autopost.sandbox.vk import page as vk_page
@@ -27,8 +29,11 @@ FAULT_KINDS = {
     "api_error": "VK: ошибка API с кодом",
     "upload_error": "VK: ошибка сервера загрузки с кодом",
     "oauth_error": "VK: ошибка OAuth",
+    "csrf_error": "Дзен: неверный CSRF-токен",
+    "auth_error": "Дзен: сессия недействительна",
+    "forbidden": "Дзен: нет доступа к каналу",
 }
-PLATFORMS = {"telegram": "Telegram", "vk": "VK"}
+PLATFORMS = {"telegram": "Telegram", "vk": "VK", "rutube": "Rutube", "dzen": "Дзен"}
 # Suggestions for the fault form's method field ("*" is any method of the platform).
 FAULT_METHODS = (
     "*",
@@ -45,6 +50,19 @@ FAULT_METHODS = (
     "vk-id/authorize",
     "vk-id/oauth2/auth",
     "vk-oauth/access_token",
+    "token_auth",
+    "video.create",
+    "video.get",
+    "video.person",
+    "download",
+    "add-publication",
+    "start-upload-video",
+    "finish-upload-video",
+    "publication",
+    "update-publication-content-and-publish",
+    "stats2",
+    "tus.head",
+    "tus.patch",
 )
 MODES = {"cloud": "облако (50 МБ)", "local": "локальный сервер (2000 МБ)"}
 STATUS_LABELS = {
@@ -197,13 +215,16 @@ def _faults_section(faults: list[Fault]) -> str:
         '<label>Задержка, с '
         '<input name="delay_s" type="number" min="0" step="0.1" size="4"></label> '
         '<label>Код ошибки VK <input name="error_code" type="number" min="1" size="5"></label> '
-        '<label>Ошибка OAuth <input name="oauth_error" size="14"></label> ',
+        '<label>Ошибка OAuth <input name="oauth_error" size="14"></label> '
+        '<label>Дзен: оборвать после, байт '
+        '<input name="after_bytes" type="number" min="0" size="9"></label> ',
     )
     clear = _form("/_control/faults", "Убрать все сбои", method="DELETE")
     return f"""
 <h2>Сбои</h2>
 <fieldset><legend>Новый сбой (метод «*» — любой метод; у VK ещё «upload» — сервер загрузки
-и адреса OAuth вида «vk-id/oauth2/auth»; коды ошибок VK: 1, 6, 9, 10, 14, 29, 100…)</legend>
+и адреса OAuth вида «vk-id/oauth2/auth»; коды ошибок VK: 1, 6, 9, 10, 14, 29, 100…;
+у Rutube «download» — скачивание ролика; у Дзена «tus.patch» — загрузка)</legend>
 {add}</fieldset>
 <table><tr><th>Платформа</th><th>Метод</th><th>Сбой</th><th>Осталось раз</th></tr>{pending}</table>
 {clear}
@@ -221,6 +242,8 @@ async def demo_page(request: Request) -> HTMLResponse:
 {reset}
 {_telegram_section(state.telegram)}
 {vk_page.vk_section(state.vk)}
+{rutube_page.rutube_section(state.rutube)}
+{dzen_page.dzen_section(state.dzen)}
 {_faults_section(state.faults.pending())}
 <script>{SCRIPT}</script>
 </body></html>""")

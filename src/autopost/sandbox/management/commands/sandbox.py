@@ -14,7 +14,10 @@ from autopost.sandbox.state import SandboxState
 class Command(BaseCommand):
     # The emulator holds no autopost secrets: it must start without PLATFORM_TOKEN_SECRET.
     requires_system_checks: list = []
-    help = "Runs the platform emulators (Telegram Bot API) with their control API and demo page."
+    help = (
+        "Runs the platform emulators (Telegram, VK, Rutube, Дзен) with their control API and "
+        "demo page."
+    )
 
     def add_arguments(self, parser):
         url = urlsplit(settings.SANDBOX_URL)
@@ -36,6 +39,13 @@ class Command(BaseCommand):
                     f"    {demo.TELEGRAM_NOT_MEMBER_CHANNEL}: bot is not a member",
                     f"    {demo.TELEGRAM_READONLY_CHANNEL}: bot is a member without admin rights",
                     f"    private channel {demo.TELEGRAM_PRIVATE_CHANNEL_ID}: bot is an admin",
+                    f"  Rutube API: {base}/rutube  (userid {demo.RUTUBE_USERID})",
+                    f"    login {demo.RUTUBE_EMAIL}  password {demo.RUTUBE_PASSWORD}",
+                    f"    token {demo.RUTUBE_TOKEN}",
+                    f"  Дзен: {base}/dzen  (Studio {base}/dzen/profile/editor)",
+                    f"    channel {demo.DZEN_CHANNEL_NAME} publisherId {demo.DZEN_PUBLISHER_ID}",
+                    f"    cookie Session_id={demo.DZEN_SESSION_ID}",
+                    f"    X-Csrf-Token {demo.DZEN_CSRF_TOKEN}",
                     "",
                 ]
             )
