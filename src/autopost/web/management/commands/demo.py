@@ -1,9 +1,12 @@
 """``autopost demo``: the demo user with an API token, a real sample clip, and (in sandbox mode) a
-Telegram connection to the sandbox's demo channel. Safe to run again: it refreshes, never duplicates."""
+connection to each sandbox platform. Safe to run again: it refreshes, never duplicates."""
 
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -11,16 +14,17 @@ from autopost.accounts.models import ApiToken, User
 from autopost.accounts.plans import Plan
 from autopost.clips.media import make_sample_clip
 from autopost.clips.service import create_clip
-from autopost.connections.models import ConnectionStatus, PlatformConnection
-from autopost.platforms.base import Credentials
+from autopost.connections.service import connect_platform
+from autopost.publishing.errors import ServiceError
 from autopost.sandbox import demo
+from autopost.sandbox.testing import run_sandbox
 
 DEMO_EMAIL = "demo@autopost.local"
 DEMO_PASSWORD = "autopost-demo"
 
 
 class Command(BaseCommand):
-    help = "Creates the demo user, its API token, a sample clip and a sandbox Telegram connection."
+    help = "Creates the demo user, its API token, a sample clip and sandbox connections to every platform."
 
     def handle(self, *args, **options):
         user = User.objects.filter(email=DEMO_EMAIL).first() or User.objects.create_user(DEMO_EMAIL)
@@ -43,7 +47,7 @@ class Command(BaseCommand):
                         description="Демо-клип autopost: 3 секунды, 720×1280, H.264",
                     )
         if settings.SANDBOX:
-            self._connect_sandbox_telegram(user)
+            self._connect_sandbox_platforms(user)
 
         self.stdout.write(
             "\n".join(
@@ -58,21 +62,30 @@ class Command(BaseCommand):
             )
         )
 
-    def _connect_sandbox_telegram(self, user):
-        # The sandbox's demo bot is an administrator of its demo channel (sandbox/demo.py).
-        connection = (
-            PlatformConnection.objects.exclude(status=ConnectionStatus.REVOKED)
-            .filter(owner=user, platform="telegram", target_id=str(demo.TELEGRAM_CHANNEL_ID))
-            .first()
-        ) or PlatformConnection(owner=user, platform="telegram", target_id=str(demo.TELEGRAM_CHANNEL_ID))
-        connection.account_id = str(demo.TELEGRAM_BOT_ID)
-        connection.account_name = f"@{demo.TELEGRAM_BOT_USERNAME}"
-        connection.target_name = demo.TELEGRAM_CHANNEL_TITLE
-        connection.target_url = f"https://t.me/{demo.TELEGRAM_CHANNEL.removeprefix('@')}"
-        connection.options = {
-            "chat_username": demo.TELEGRAM_CHANNEL.removeprefix("@"),
-            "bot_username": demo.TELEGRAM_BOT_USERNAME,
-        }
-        connection.set_credentials(Credentials(access_token=demo.TELEGRAM_BOT_TOKEN))
-        connection.status = ConnectionStatus.ACTIVE
-        connection.save()
+    def _connect_sandbox_platforms(self, user):
+        """Connect the sandbox's demo accounts through the real connect paths (validated by
+        the sandbox), starting the sandbox for the moment if ``serve`` isn't running it yet."""
+        parts = urlsplit(settings.SANDBOX_URL)
+        running = nullcontext() if _answers(settings.SANDBOX_URL) else run_sandbox(parts.hostname, parts.port)
+        with running:
+            for platform, form in DEMO_CONNECTIONS.items():
+                try:
+                    connect_platform(user, platform, **form)
+                except ServiceError as exc:
+                    self.stderr.write(f"  {platform}: {exc.message}")
+
+
+def _answers(url: str) -> bool:
+    try:
+        httpx.get(f"{url}/", timeout=1)
+    except httpx.TransportError:
+        return False
+    return True
+
+
+DEMO_CONNECTIONS = {
+    "telegram": {"bot_token": demo.TELEGRAM_BOT_TOKEN, "channel": demo.TELEGRAM_CHANNEL},
+    "vk": {"access_token": demo.VK_USER_TOKEN, "target_id": ""},
+    "rutube": {"username": demo.RUTUBE_EMAIL, "password": demo.RUTUBE_PASSWORD},
+    "dzen": {"session": f"Session_id={demo.DZEN_SESSION_ID}", "channel": demo.DZEN_PUBLISHER_ID},
+}
