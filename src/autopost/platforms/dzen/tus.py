@@ -12,7 +12,7 @@ The upload host is not Дзен's API: it gets no cookies, no CSRF token and no 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 import httpx
@@ -30,6 +30,10 @@ OCTET_STREAM = "application/offset+octet-stream"
 # ends the attempt (the next attempt resumes from the checkpoint's upload URL the same way).
 RESUME_DELAYS_S = (0.0, 1.0, 3.0)
 SKIP_BLOCK_BYTES = 1024 * 1024
+# A PATCH body is read and sent this much at a time. Sending a whole chunk as one bytes object
+# kept it alive through httpx's response↔request cycle until the garbage collector ran, so a
+# 500 MB upload peaked ~100 MB above baseline (docs/benchmarks.md, TUS).
+STREAM_BLOCK_BYTES = 64 * 1024
 GONE_STATUSES = frozenset({404, 410})
 RESUMABLE_STATUSES = frozenset({409, 423, 500, 502, 503, 504})
 
@@ -52,7 +56,8 @@ class _Resume(Exception):
 
 
 class ClipReader:
-    """``read_at(offset, n)``: up to ``n`` bytes of the clip from ``offset``.
+    """``read_at(offset, n)``: up to ``n`` bytes of the clip from ``offset``; ``blocks_at`` yields
+    exactly ``n`` bytes from ``offset`` in small blocks, for a streamed PATCH body.
 
     Seeks when the stream can; otherwise reads forward (``skip_bytes`` at a time, thrown away),
     reopening the clip to go back.
@@ -83,6 +88,21 @@ class ClipReader:
             remaining -= len(block)
         self._pos = offset + n - remaining
         return b"".join(parts)
+
+    def blocks_at(self, offset: int, n: int) -> Iterator[bytes]:
+        if self._seekable:
+            self._stream.seek(offset)
+        else:
+            self._skip_to(offset)
+        self._pos, remaining = offset, n
+        while remaining > 0:
+            block = self._stream.read(min(STREAM_BLOCK_BYTES, remaining))
+            if not block:
+                raise PermanentError(CODE_CLIP_CHANGED,
+                                     "Файл клипа стал короче во время загрузки: загрузите его заново")
+            self._pos += len(block)
+            remaining -= len(block)
+            yield block
 
     def _skip_to(self, offset: int) -> None:
         if self._pos > offset:
@@ -163,16 +183,13 @@ class TusUpload:
     # tus.io PATCH: 204 (or 200) with the new Upload-Offset
     def _patch(self, offset: int) -> int:
         wanted = min(self.chunk_bytes, self.size - offset)
-        chunk = self.reader.read_at(offset, wanted)
-        if len(chunk) != wanted:
-            raise PermanentError(CODE_CLIP_CHANGED,
-                                 "Файл клипа стал короче во время загрузки: загрузите его заново")
+        # An explicit length keeps the streamed body from going out chunked.
         headers = {"Tus-Resumable": TUS_VERSION, "Upload-Offset": str(offset),
-                   "Content-Type": OCTET_STREAM}
-        response = self._request("PATCH", headers, content=chunk)
+                   "Content-Type": OCTET_STREAM, "Content-Length": str(wanted)}
+        response = self._request("PATCH", headers, content=self.reader.blocks_at(offset, wanted))
         self._check(response)
         new_offset = _offset(response)
-        if new_offset is None or not offset < new_offset <= offset + len(chunk):
+        if new_offset is None or not offset < new_offset <= offset + wanted:
             log.warning("dzen_tus_bad_reply", call="patch", status=response.status_code)
             raise _Resume("patch_offset")
         return new_offset
