@@ -8,9 +8,10 @@ Platform-independent endpoints live here; each platform adds its own under
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -102,4 +103,41 @@ def routes() -> list[BaseRoute]:
         Route("/faults", list_faults, methods=["GET"]),
         Route("/faults", add_fault, methods=["POST"]),
         Route("/faults", clear_faults, methods=["DELETE"]),
+    ]
+
+
+TEN_YEARS_S = 10 * 365 * 86400
+
+
+class ClockAdvance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    advance_s: float = Field(gt=0, le=TEN_YEARS_S)
+
+
+def clock_and_config_routes(world_of: Callable[[Request], Any]) -> list[BaseRoute]:
+    """``GET``/``POST /clock`` and ``GET``/``PUT /config`` for a platform whose world has a
+    ``clock`` and a pydantic ``config`` (``PUT`` changes the given fields, the rest stay)."""
+
+    async def get_clock(request: Request) -> JSONResponse:
+        return JSONResponse(world_of(request).clock.json())
+
+    async def advance_clock(request: Request) -> JSONResponse:
+        world = world_of(request)
+        world.clock.advance((await parse_body(request, ClockAdvance)).advance_s)
+        return JSONResponse(world.clock.json())
+
+    async def get_config(request: Request) -> JSONResponse:
+        return JSONResponse(world_of(request).config.model_dump())
+
+    async def put_config(request: Request) -> JSONResponse:
+        world = world_of(request)
+        world.config = updated_config(world.config, await request.body())
+        return JSONResponse(world.config.model_dump())
+
+    return [
+        Route("/clock", get_clock, methods=["GET"]),
+        Route("/clock", advance_clock, methods=["POST"]),
+        Route("/config", get_config, methods=["GET"]),
+        Route("/config", put_config, methods=["PUT"]),
     ]

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from autopost.sandbox.control import ControlError, parse_body, sandbox_state, updated_config
+from autopost.sandbox.control import ControlError, clock_and_config_routes, parse_body, sandbox_state
 from autopost.sandbox.dzen.world import (
     Channel,
     DzenWorld,
@@ -24,7 +24,6 @@ from autopost.sandbox.dzen.world import (
 )
 
 HEX24 = r"^[0-9a-f]{24}$"
-TEN_YEARS_S = 10 * 365 * 86400
 
 
 class NewChannel(BaseModel):
@@ -60,10 +59,6 @@ class Counters(BaseModel):
     shares: int | None = Field(default=None, ge=0)
 
 
-class ClockAdvance(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    advance_s: float = Field(gt=0, le=TEN_YEARS_S)
 
 
 def _world(request: Request) -> DzenWorld:
@@ -206,25 +201,6 @@ async def rotate_csrf(request: Request) -> JSONResponse:
     return JSONResponse(session_json(session))
 
 
-async def get_clock(request: Request) -> JSONResponse:
-    return JSONResponse(_world(request).clock.json())
-
-
-async def advance_clock(request: Request) -> JSONResponse:
-    world = _world(request)
-    world.clock.advance((await parse_body(request, ClockAdvance)).advance_s)
-    return JSONResponse(world.clock.json())
-
-
-async def get_config(request: Request) -> JSONResponse:
-    return JSONResponse(_world(request).config.model_dump())
-
-
-async def put_config(request: Request) -> JSONResponse:
-    """Change any of ``DzenConfig``'s fields; the others keep their values."""
-    world = _world(request)
-    world.config = updated_config(world.config, await request.body())
-    return JSONResponse(world.config.model_dump())
 
 
 def routes() -> list[BaseRoute]:
@@ -237,8 +213,5 @@ def routes() -> list[BaseRoute]:
         Route("/sessions", create_session, methods=["POST"]),
         Route("/sessions/expire", expire_session, methods=["POST"]),
         Route("/sessions/rotate_csrf", rotate_csrf, methods=["POST"]),
-        Route("/clock", get_clock, methods=["GET"]),
-        Route("/clock", advance_clock, methods=["POST"]),
-        Route("/config", get_config, methods=["GET"]),
-        Route("/config", put_config, methods=["PUT"]),
+        *clock_and_config_routes(_world),
     ]

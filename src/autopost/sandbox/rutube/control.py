@@ -13,10 +13,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from autopost.sandbox.control import ControlError, parse_body, sandbox_state, updated_config
+from autopost.sandbox.control import ControlError, clock_and_config_routes, parse_body, sandbox_state
 from autopost.sandbox.rutube.world import Account, RutubeWorld, Video
 
-TEN_YEARS_S = 10 * 365 * 86400
 
 
 class NewAccount(BaseModel):
@@ -56,10 +55,6 @@ class Counters(BaseModel):
     negative: int | None = Field(default=None, ge=0)
 
 
-class ClockAdvance(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    advance_s: float = Field(gt=0, le=TEN_YEARS_S)
 
 
 def _world(request: Request) -> RutubeWorld:
@@ -154,25 +149,6 @@ async def revoke_token(request: Request) -> JSONResponse:
     return JSONResponse({"revoked": True})
 
 
-async def get_clock(request: Request) -> JSONResponse:
-    return JSONResponse(_world(request).clock.json())
-
-
-async def advance_clock(request: Request) -> JSONResponse:
-    world = _world(request)
-    world.clock.advance((await parse_body(request, ClockAdvance)).advance_s)
-    return JSONResponse(world.clock.json())
-
-
-async def get_config(request: Request) -> JSONResponse:
-    return JSONResponse(_world(request).config.model_dump())
-
-
-async def put_config(request: Request) -> JSONResponse:
-    """Change any of ``RutubeConfig``'s fields; the others keep their values."""
-    world = _world(request)
-    world.config = updated_config(world.config, await request.body())
-    return JSONResponse(world.config.model_dump())
 
 
 def routes() -> list[BaseRoute]:
@@ -184,8 +160,5 @@ def routes() -> list[BaseRoute]:
         Route("/accounts", create_account, methods=["POST"]),
         Route("/tokens", issue_token, methods=["POST"]),
         Route("/tokens/revoke", revoke_token, methods=["POST"]),
-        Route("/clock", get_clock, methods=["GET"]),
-        Route("/clock", advance_clock, methods=["POST"]),
-        Route("/config", get_config, methods=["GET"]),
-        Route("/config", put_config, methods=["PUT"]),
+        *clock_and_config_routes(_world),
     ]
