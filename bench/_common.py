@@ -247,3 +247,46 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
     return ordered[rank - 1]
+
+
+# --- measuring one provider publish in this process ------------------------------------------
+
+
+def proc_status_kb(field: str) -> int | None:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return None
+
+
+def measured_publish(adapter, clip, title: str, checkpoint):
+    """``adapter.publish`` once, with its wall time, CPU time and this process's memory: RSS
+    before, the high-water mark before, and the peak during the publish alone."""
+    import gc
+    import resource
+
+    from autopost.platforms.base import Metadata
+
+    gc.collect()
+    baseline_kb = proc_status_kb("VmRSS")
+    hwm_before_kb = proc_status_kb("VmHWM")
+    # Reset the high-water mark to the current RSS (Linux >= 4.0), so VmHWM afterwards is the
+    # peak during the publish alone. Where that is refused, the process peak is still reported.
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        hwm_reset = True
+    except OSError:
+        hwm_reset = False
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    result = adapter.publish(clip, Metadata(title=title), checkpoint)
+    elapsed = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    figures = {
+        "elapsed_s": elapsed,
+        "cpu_s": (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime),
+        "baseline_rss_kb": baseline_kb,
+        "hwm_before_upload_kb": hwm_before_kb,
+        "upload_hwm_kb": proc_status_kb("VmHWM") if hwm_reset else None,
+    }
+    return result, figures

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import _common as c
 from upload_stream import cpu_seconds, measured, verdict, write_test_file
@@ -38,26 +36,19 @@ TUS_HEADERS = ("Tus-Resumable: 1.0.0", "Upload-Offset: 0",
                "Content-Type: application/offset+octet-stream")
 
 
-def _proc_status_kb(field: str) -> int | None:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return None
-
 
 # --- the provider upload, in its own process ----------------------------------------------------
 
 
 def child_upload(path: str, size: int, title: str) -> None:
     """Runs in the subprocess: set Django up, publish once through DzenAdapter, print JSON."""
-    import gc
 
     import django
 
     django.setup()
     from django.conf import settings
 
-    from autopost.platforms.base import ClipFile, Credentials, Metadata, Target
+    from autopost.platforms.base import ClipFile, Credentials, Target
     from autopost.platforms.dzen.adapter import DzenAdapter, cookie_hosts
     from autopost.platforms.dzen.formats import dump_session, parse_session
     from autopost.sandbox import demo
@@ -95,34 +86,19 @@ def child_upload(path: str, size: int, title: str) -> None:
         content_type="video/mp4",
     )
     checkpoint = TimedCheckpoint()
-    gc.collect()
-    baseline_kb = _proc_status_kb("VmRSS")
-    hwm_before_kb = _proc_status_kb("VmHWM")
-    # Reset the high-water mark to the current RSS (Linux >= 4.0), so VmHWM afterwards is the
-    # peak during the publication alone. Where that is refused, the process peak is still reported.
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        hwm_reset = True
-    except OSError:
-        hwm_reset = False
-    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-    started = time.perf_counter()
-    result = adapter.publish(clip, Metadata(title=title), checkpoint)
-    elapsed = time.perf_counter() - started
-    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_s = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    result, m = c.measured_publish(adapter, clip, title, checkpoint)
     print(
         json.dumps(
             {
-                "publish_s": elapsed,
-                "publish_cpu_s": cpu_s,
+                "publish_s": m["elapsed_s"],
+                "publish_cpu_s": m["cpu_s"],
                 "upload_s": marks["upload_end"] - marks["upload_start"],
                 "upload_cpu_s": marks["upload_end_cpu"] - marks["upload_start_cpu"],
                 "chunk_bytes": settings.DZEN_TUS_CHUNK_BYTES,
                 "checkpoint_saves": checkpoint.saves,
-                "baseline_rss_kb": baseline_kb,
-                "hwm_before_upload_kb": hwm_before_kb,
-                "upload_hwm_kb": _proc_status_kb("VmHWM") if hwm_reset else None,
+                "baseline_rss_kb": m["baseline_rss_kb"],
+                "hwm_before_upload_kb": m["hwm_before_upload_kb"],
+                "upload_hwm_kb": m["upload_hwm_kb"],
                 "remote_id": result.remote_id,
             }
         ),

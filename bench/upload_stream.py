@@ -18,12 +18,10 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import _common as c
@@ -36,21 +34,14 @@ WRITE_CHUNK = 4 * c.MB
 # --- the provider upload, in its own process ----------------------------------------------------
 
 
-def _proc_status_kb(field: str) -> int | None:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return None
-
 
 def child_upload(path: str, size: int, title: str) -> None:
     """Runs in the subprocess: set Django up, upload once through TelegramAdapter, print JSON."""
-    import gc
 
     import django
 
     django.setup()
-    from autopost.platforms.base import ClipFile, Credentials, Metadata, Target
+    from autopost.platforms.base import ClipFile, Credentials, Target
     from autopost.platforms.telegram.adapter import TelegramAdapter
     from autopost.sandbox import demo
 
@@ -77,30 +68,15 @@ def child_upload(path: str, size: int, title: str) -> None:
         content_type="video/mp4",
     )
     checkpoint = MemoryCheckpoint()
-    gc.collect()
-    baseline_kb = _proc_status_kb("VmRSS")
-    hwm_before_kb = _proc_status_kb("VmHWM")
-    # Reset the high-water mark to the current RSS (Linux >= 4.0), so VmHWM afterwards is the
-    # peak during the upload alone. Where that is refused, the process peak is still reported.
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        hwm_reset = True
-    except OSError:
-        hwm_reset = False
-    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-    started = time.perf_counter()
-    result = adapter.publish(clip, Metadata(title=title), checkpoint)
-    elapsed = time.perf_counter() - started
-    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_s = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    result, m = c.measured_publish(adapter, clip, title, checkpoint)
     print(
         json.dumps(
             {
-                "elapsed_s": elapsed,
-                "upload_cpu_s": cpu_s,
-                "baseline_rss_kb": baseline_kb,
-                "hwm_before_upload_kb": hwm_before_kb,
-                "upload_hwm_kb": _proc_status_kb("VmHWM") if hwm_reset else None,
+                "elapsed_s": m["elapsed_s"],
+                "upload_cpu_s": m["cpu_s"],
+                "baseline_rss_kb": m["baseline_rss_kb"],
+                "hwm_before_upload_kb": m["hwm_before_upload_kb"],
+                "upload_hwm_kb": m["upload_hwm_kb"],
                 "remote_id": result.remote_id,
                 "checkpoint": checkpoint.data,
             }
