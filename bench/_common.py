@@ -290,3 +290,19 @@ def measured_publish(adapter, clip, title: str, checkpoint):
         "upload_hwm_kb": proc_status_kb("VmHWM") if hwm_reset else None,
     }
     return result, figures
+
+
+def run_benchmark(main: Callable[[], int], child_upload: Callable[[str, int, str], None]) -> None:
+    """A benchmark's entry point: ``--child-upload PATH SIZE TITLE`` runs the measured upload in
+    this (child) process; otherwise ``main`` runs with cleanup on exit, failure or Ctrl-C."""
+    if len(sys.argv) == 5 and sys.argv[1] == "--child-upload":
+        child_upload(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+        sys.exit(0)
+    install_signal_handlers()
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\ninterrupted: cleaning up", file=sys.stderr)
+        sys.exit(130)
+    finally:
+        run_cleanups()

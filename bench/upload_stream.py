@@ -280,14 +280,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--child-upload":
-        child_upload(sys.argv[2], int(sys.argv[3]), sys.argv[4])
-        sys.exit(0)
-    c.install_signal_handlers()
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\ninterrupted: cleaning up", file=sys.stderr)
-        sys.exit(130)
-    finally:
-        c.run_cleanups()
+    c.run_benchmark(main, child_upload)
