@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from autopost.clips import views as clip_views
-from autopost.web import connections, views
+from autopost.web import connections, publications, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,5 +15,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clips/<int:clip_id>/download", clip_views.download, name="clip_download"),
+    path("publications/<int:publication_id>/status", publications.status, name="publication_status"),
+    path("publications/<int:publication_id>/cancel", publications.cancel, name="publication_cancel"),
+    path("publications/<int:publication_id>/retry", publications.retry, name="publication_retry"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,0 +1,66 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against the real web server,
+worker and sandbox (the ``stack`` fixture of tests/e2e). Screenshots of every page land in
+``$AUTOPOST_ARTIFACTS_DIR/screenshots`` (default ``test-artifacts/screenshots``)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(os.environ.get("AUTOPOST_ARTIFACTS_DIR", "test-artifacts")) / "screenshots"
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+# Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+# synchronous and safe, so Django's async-context guard is switched off for these tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, stack):
+    """A fresh browser profile pointed at the running stack; Russian, as a new visitor sees it."""
+    context = chromium.new_context(base_url=stack.url, viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Saves a full-page screenshot as a test artifact and returns its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/login/")
+    page.get_by_label(re.compile("почта|e-mail", re.I)).fill(email)
+    page.get_by_label(re.compile("пароль|password", re.I)).fill(password)
+    page.get_by_role("button", name=re.compile("^(Вход|Войти|Sign in)$")).click()
+    page.wait_for_url(re.compile(r"/(\?.*)?$"))
