@@ -216,6 +216,10 @@ PUBLISH_LEASE_SECONDS = envint("AUTOPOST_PUBLISH_LEASE_SECONDS", 120)
 SWEEPER_INTERVAL_SECONDS = envint("AUTOPOST_SWEEPER_INTERVAL_SECONDS", 60)
 # A RateLimited wait shorter than this is slept in the worker; a longer one re-delays the job.
 RATE_LIMIT_MAX_INLINE_WAIT = envfloat("AUTOPOST_RATE_LIMIT_MAX_INLINE_WAIT", 5.0)
+# Stats of published publications: how often the collector looks for due ones, and its threads
+# per worker (a queue of their own, so stats never hold a publish thread).
+STATS_INTERVAL_SECONDS = envint("AUTOPOST_STATS_INTERVAL_SECONDS", 300)
+STATS_WORKER_THREADS = envint("AUTOPOST_STATS_WORKER_THREADS", 1)
 PUBLISH_RATE_PER_USER = env("AUTOPOST_PUBLISH_RATE", "20/minute")
 CONNECT_RATE_PER_USER = env("AUTOPOST_CONNECT_RATE", "5/hour")
 

@@ -233,3 +233,25 @@ class PublicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status} ({self.reason})"
+
+
+class StatsSnapshot(models.Model):
+    """A publication's counters as the platform reported them at one refresh (a time series).
+
+    The latest values are also copied onto the publication; a counter the platform did not report
+    is null here and keeps its previous value there.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="stats_snapshots")
+    taken_at = models.DateTimeField()
+    views = models.BigIntegerField(null=True, blank=True)
+    likes = models.BigIntegerField(null=True, blank=True)
+    comments = models.BigIntegerField(null=True, blank=True)
+    reposts = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+        indexes = [models.Index(fields=["publication", "taken_at"])]
+
+    def __str__(self) -> str:
+        return f"Stats of publication {self.publication_id} at {self.taken_at:%Y-%m-%d %H:%M}"
