@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from huey.contrib.djhuey import HUEY
 
 from autopost.publishing.sweeper import SweeperThread
+from autopost.publishing.tasks import stats_consumer
 
 
 class Command(BaseCommand):
@@ -25,7 +26,11 @@ class Command(BaseCommand):
         sweeper = SweeperThread()
         if consumer_options["periodic"]:
             sweeper.start()
+        # Stats have a queue and thread(s) of their own: they never take a publish thread.
+        stats = stats_consumer(periodic=consumer_options["periodic"])
+        stats.start()
         try:
             consumer.run()
         finally:
             sweeper.stop()
+            stats.stop()
