@@ -265,5 +265,18 @@ HTTP_WRITE_TIMEOUT = envfloat("AUTOPOST_HTTP_WRITE_TIMEOUT", 60.0)
 LOG_FORMAT = env("AUTOPOST_LOG_FORMAT", "json")
 LOG_LEVEL = env("AUTOPOST_LOG_LEVEL", "INFO")
 LOGGING_CONFIG = None  # structlog is configured in autopost.observability.logging
+# /metrics answers a bearer token, or any address in these networks (a local Prometheus).
+METRICS_TOKEN = env("AUTOPOST_METRICS_TOKEN") or ""
+# CIDRs, checked at start-up (autopost.observability.checks).
+METRICS_ALLOW = [
+    net.strip()
+    for net in (env("AUTOPOST_METRICS_ALLOW", "127.0.0.1/32,::1/128") or "").split(",")
+    if net.strip()
+]
+# Metrics are read from the database at scrape time; this many seconds of reuse keep scrapes cheap.
+METRICS_CACHE_SECONDS = envfloat("AUTOPOST_METRICS_CACHE_SECONDS", 5.0)
+WORKER_HEARTBEAT_SECONDS = envfloat("AUTOPOST_WORKER_HEARTBEAT_SECONDS", 10.0)
+# /readyz fails when no worker has beaten for this long: a queue nobody consumes is not ready.
+READY_HEARTBEAT_SECONDS = envint("AUTOPOST_READY_HEARTBEAT_SECONDS", 60)
 
 NINJA_PAGINATION_PER_PAGE = 50

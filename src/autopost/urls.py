@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("autopost.observability.urls")),  # /metrics, /readyz
     path("", include("autopost.web.urls")),
 ]

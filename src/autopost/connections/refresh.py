@@ -19,6 +19,8 @@ from django.utils import timezone
 from autopost.connections.models import ConnectionStatus, PlatformConnection
 from autopost.connections.service import mark_connection_expired
 from autopost.observability import events
+from autopost.observability.models import RefreshResult
+from autopost.observability.refreshes import record_token_refresh
 from autopost.platforms import get_provider
 from autopost.platforms.base import Credentials
 from autopost.platforms.errors import AuthExpired, PlatformError, TransientError
@@ -77,13 +79,16 @@ def refresh_connection(connection: PlatformConnection) -> Credentials:
             new = provider.refresh()
         except AuthExpired as exc:
             mark_connection_expired(current, "token_refresh_failed")
+            record_token_refresh(current, RefreshResult.FAILED, exc.code)
             log.warning(events.TOKEN_REFRESH_FAILED, reason=exc.code, final=True, **context)
             raise AuthExpired(code="token_refresh_failed") from None
         except PlatformError as exc:
+            record_token_refresh(current, RefreshResult.ERROR, exc.code)
             log.warning(events.TOKEN_REFRESH_FAILED, reason=exc.code, final=False, **context)
             raise
         if not new.access_token or (old.refresh_token and not new.refresh_token):
             mark_connection_expired(current, "token_refresh_failed")
+            record_token_refresh(current, RefreshResult.FAILED, "empty_tokens")
             log.warning(events.TOKEN_REFRESH_FAILED, reason="empty_tokens", final=True, **context)
             raise AuthExpired(code="token_refresh_failed")
         current.set_credentials(new)
@@ -95,5 +100,6 @@ def refresh_connection(connection: PlatformConnection) -> Credentials:
             expires_at=current.expires_at,
             updated_at=timezone.now(),
         )
+        record_token_refresh(current, RefreshResult.SUCCESS)
         log.info(events.TOKEN_REFRESH_SUCCESS, expires_at=str(new.expires_at), **context)
         return new

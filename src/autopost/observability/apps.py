@@ -6,6 +6,7 @@ class ObservabilityConfig(AppConfig):
     label = "observability"
 
     def ready(self):
+        from autopost.observability import checks  # noqa: F401  (registers the system check)
         from autopost.observability.logging import configure_logging
 
         configure_logging()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from huey.contrib.djhuey import HUEY
 
+from autopost.observability.heartbeat import WorkerHeartbeatThread
 from autopost.publishing.sweeper import SweeperThread
 from autopost.publishing.tasks import stats_consumer
 
@@ -29,8 +30,12 @@ class Command(BaseCommand):
         # Stats have a queue and thread(s) of their own: they never take a publish thread.
         stats = stats_consumer(periodic=consumer_options["periodic"])
         stats.start()
+        # Beats only while the consumer has not been told to stop (a graceful stop can take long).
+        heartbeat = WorkerHeartbeatThread(alive=lambda: not consumer.stop_flag.is_set())
+        heartbeat.start()
         try:
             consumer.run()
         finally:
+            heartbeat.stop()
             sweeper.stop()
             stats.stop()

@@ -1,0 +1,204 @@
+"""The aggregate queries behind /metrics: one snapshot of shared state per scrape.
+
+Each group is one query with conditional aggregation (``COUNT(*) FILTER (WHERE …)`` on PostgreSQL,
+``CASE`` on SQLite), grouped by platform; series are zero-filled so rates and alerts see every
+platform from the first scrape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from autopost.connections.models import ConnectionStatus
+from autopost.observability.models import RefreshResult, TokenRefresh, WorkerHeartbeat
+from autopost.platforms import PLATFORMS, get_provider, is_available
+from autopost.publishing.models import Publication, PublicationEvent, Status
+
+# Seconds; from "right away" to "the last retry of the default schedule has run".
+LATENCY_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 24 * 3600)
+RECENT = timedelta(hours=24)
+STATS_WINDOW = timedelta(days=30)
+RETRY_REASONS = {"retry_scheduled": "scheduled", "rate_limited": "rate_limited", "manual_retry": "manual"}
+UNCLAIMED_REASON = "unclaimed"  # written by the watchdog
+
+
+@dataclass
+class EventCounts:
+    published: int = 0
+    failed: int = 0
+    first_attempt: int = 0
+    recent_outcomes: int = 0
+    recent_first_attempt: int = 0
+    retries: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RETRY_REASONS.values(), 0))
+    unclaimed: int = 0
+
+
+@dataclass
+class Histogram:
+    buckets: list[tuple[float, int]]  # cumulative: (upper bound in seconds, count)
+    count: int = 0
+    sum_seconds: float = 0.0
+
+
+@dataclass
+class Snapshot:
+    by_status: dict[tuple[str, str], int]
+    events: dict[str, EventCounts]
+    latency: dict[str, Histogram]
+    refreshes: dict[tuple[str, str], int]
+    queues: dict[str, tuple[int, int]]
+    unclaimed: int
+    oldest_unclaimed_seconds: float
+    stats_staleness: dict[str, float]
+    heartbeat_age_seconds: float | None
+    workers: int
+
+
+def take_snapshot() -> Snapshot:
+    now = timezone.now()
+    unclaimed, oldest = unclaimed_publications(now)
+    heartbeat_age, workers = worker_heartbeats(now)
+    return Snapshot(
+        by_status=publications_by_status(),
+        events=event_counts(now),
+        latency=publish_latency(),
+        refreshes=token_refreshes(),
+        queues=queue_depths(),
+        unclaimed=unclaimed,
+        oldest_unclaimed_seconds=oldest,
+        stats_staleness=stats_staleness(now),
+        heartbeat_age_seconds=heartbeat_age,
+        workers=workers,
+    )
+
+
+def publications_by_status() -> dict[tuple[str, str], int]:
+    counts = {(platform, status): 0 for platform in PLATFORMS for status in Status.values}
+    for row in Publication.objects.order_by().values("platform", "status").annotate(n=Count("id")):
+        counts[(row["platform"], row["status"])] = row["n"]
+    return counts
+
+
+def event_counts(now: datetime) -> dict[str, EventCounts]:
+    outcome = Q(to_status__in=[Status.PUBLISHED, Status.FAILED])
+    first = Q(to_status=Status.PUBLISHED, attempt=1)
+    recent = Q(created_at__gte=now - RECENT)
+    aggregates = {
+        "published": Count("id", filter=Q(to_status=Status.PUBLISHED)),
+        "failed": Count("id", filter=Q(to_status=Status.FAILED)),
+        "first_attempt": Count("id", filter=first),
+        "recent_outcomes": Count("id", filter=outcome & recent),
+        "recent_first_attempt": Count("id", filter=first & recent),
+        "unclaimed": Count("id", filter=Q(reason=UNCLAIMED_REASON)),
+        **{f"retry_{kind}": Count("id", filter=Q(reason=reason)) for reason, kind in RETRY_REASONS.items()},
+    }
+    counts = {platform: EventCounts() for platform in PLATFORMS}
+    rows = (
+        PublicationEvent.objects.order_by()
+        .filter(outcome | Q(reason__in=[*RETRY_REASONS, UNCLAIMED_REASON]))
+        .values(platform=F("publication__platform"))
+        .annotate(**aggregates)
+    )
+    for row in rows:
+        retries = {kind: row[f"retry_{kind}"] for kind in RETRY_REASONS.values()}
+        counts[row["platform"]] = EventCounts(
+            retries=retries, **{k: row[k] for k in aggregates if not k.startswith("retry_")}
+        )
+    return counts
+
+
+def _latency_start():
+    """When the job became runnable: its enqueue, or the time it was scheduled for if later."""
+    return Greatest(
+        Coalesce("enqueued_at", "created_at"),
+        Coalesce("scheduled_at", "created_at"),
+        output_field=DateTimeField(),
+    )
+
+
+def publish_latency() -> dict[str, Histogram]:
+    start = _latency_start()
+    aggregates = {
+        f"le_{i}": Count("id", filter=Q(published_at__lte=start + timedelta(seconds=bound)))
+        for i, bound in enumerate(LATENCY_BUCKETS)
+    }
+    aggregates["total"] = Count("id")
+    aggregates["sum"] = Sum(ExpressionWrapper(F("published_at") - start, output_field=DurationField()))
+    histograms = {
+        platform: Histogram(buckets=[(bound, 0) for bound in LATENCY_BUCKETS]) for platform in PLATFORMS
+    }
+    rows = (
+        Publication.objects.order_by()
+        .filter(status=Status.PUBLISHED, published_at__isnull=False)
+        .values("platform")
+        .annotate(**aggregates)
+    )
+    for row in rows:
+        histograms[row["platform"]] = Histogram(
+            buckets=[(bound, row[f"le_{i}"]) for i, bound in enumerate(LATENCY_BUCKETS)],
+            count=row["total"],
+            sum_seconds=max(row["sum"].total_seconds(), 0.0) if row["sum"] else 0.0,
+        )
+    return histograms
+
+
+def token_refreshes() -> dict[tuple[str, str], int]:
+    refreshable = [slug for slug in PLATFORMS if _capable(slug, "refresh")]
+    counts = {(platform, result): 0 for platform in refreshable for result in RefreshResult.values}
+    for row in TokenRefresh.objects.order_by().values("platform", "result").annotate(n=Count("id")):
+        counts[(row["platform"], row["result"])] = row["n"]
+    return counts
+
+
+def queue_depths() -> dict[str, tuple[int, int]]:
+    from autopost.observability.queues import queues
+
+    return {name: (huey.pending_count(), huey.scheduled_count()) for name, huey in queues().items()}
+
+
+def unclaimed_publications(now: datetime) -> tuple[int, float]:
+    """Due rows no worker holds; a row whose lease expired has waited since the lease ended."""
+    waiting_since = Greatest(
+        "next_attempt_at", Coalesce("lease_until", "next_attempt_at"), output_field=DateTimeField()
+    )
+    row = Publication.objects.due(now).aggregate(n=Count("id"), oldest=Min(waiting_since))
+    oldest = (now - row["oldest"]).total_seconds() if row["oldest"] else 0.0
+    return row["n"], max(oldest, 0.0)
+
+
+def stats_staleness(now: datetime) -> dict[str, float]:
+    """Per stats platform: how old the stalest numbers of a recent publication are.
+
+    A publication whose stats were never read counts from its publication time. Connections
+    that are expired or disconnected are left out: nobody can read their stats until the
+    creator reconnects, and the stats collector skips them too.
+    """
+    platforms = [slug for slug in PLATFORMS if _capable(slug, "stats")]
+    staleness = dict.fromkeys(platforms, 0.0)
+    rows = (
+        Publication.objects.order_by()
+        .filter(status=Status.PUBLISHED, platform__in=platforms, published_at__gte=now - STATS_WINDOW)
+        .filter(connection__status=ConnectionStatus.ACTIVE)
+        .values("platform")
+        .annotate(oldest=Min(Coalesce("stats_updated_at", "published_at")))
+    )
+    for row in rows:
+        staleness[row["platform"]] = max((now - row["oldest"]).total_seconds(), 0.0)
+    return staleness
+
+
+def worker_heartbeats(now: datetime) -> tuple[float | None, int]:
+    fresh = now - timedelta(seconds=settings.READY_HEARTBEAT_SECONDS)
+    row = WorkerHeartbeat.objects.aggregate(newest=Max("beat_at"), alive=Count("id", filter=Q(beat_at__gte=fresh)))
+    age = max((now - row["newest"]).total_seconds(), 0.0) if row["newest"] else None
+    return age, row["alive"]
+
+
+def _capable(slug: str, capability: str) -> bool:
+    return is_available(slug) and getattr(get_provider(slug).capabilities, capability)
