@@ -72,12 +72,6 @@ METRICS: dict[str, Metric] = {
 }
 
 
-def sample_names() -> set[str]:
-    """Every series name a scrape can contain (the dashboard and the alert rules use these)."""
-    suffixes = {"counter": ("_total",), "gauge": ("",), "histogram": ("_bucket", "_sum", "_count")}
-    return {m.name + suffix for m in METRICS.values() for suffix in suffixes[m.kind]}
-
-
 def _family(name: str) -> MetricFamily:
     metric = METRICS[name]
     kind = {"counter": CounterMetricFamily, "gauge": GaugeMetricFamily,
