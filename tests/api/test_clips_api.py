@@ -9,7 +9,7 @@ from autopost.clips.models import Clip
 
 CLIP_FIELDS = {
     "id", "title", "description", "size", "duration", "width", "height", "status",
-    "status_message", "created_at",
+    "status_message", "created_at", "stats",
 }
 
 

@@ -6,11 +6,13 @@ from django.utils import timezone
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from autopost.api.schemas import ClipOut, PublishIn, PublishOut, errors
+from autopost.api.schemas import ClipOut, ClipStatsOut, PublishIn, PublishOut, errors
 from autopost.clips.models import Clip
 from autopost.clips.service import create_clip
 from autopost.publishing.errors import ServiceError
+from autopost.publishing.models import Status as PublicationStatus
 from autopost.publishing.service import publish_clip
+from autopost.publishing.stats import clip_totals, totals_annotations
 
 router = Router(tags=["clips"])
 
@@ -45,12 +47,26 @@ def upload_clip(
 @router.get("/clips", response=list[ClipOut], summary="Мои клипы (новые первыми)")
 @paginate(LimitOffsetPagination)
 def list_clips(request):
-    return Clip.objects.filter(owner=request.auth)
+    return Clip.objects.filter(owner=request.auth).annotate(**totals_annotations())
 
 
 @router.get("/clips/{int:clip_id}", response={200: ClipOut, **errors(401, 404)}, summary="Клип")
 def get_clip(request, clip_id: int):
     return owned_clip(request.auth, clip_id)
+
+
+@router.get(
+    "/clips/{int:clip_id}/stats",
+    response={200: ClipStatsOut, **errors(401, 404)},
+    summary="Статистика клипа: по каждой публикации и в сумме по платформам",
+)
+def get_clip_stats(request, clip_id: int):
+    clip = owned_clip(request.auth, clip_id)
+    return {
+        "clip_id": clip.pk,
+        "totals": clip_totals(clip),
+        "publications": clip.publications.filter(status=PublicationStatus.PUBLISHED).order_by("published_at", "pk"),
+    }
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from autopost.api.schemas import PublicationDetailOut, PublicationOut, errors
+from autopost.api.schemas import PublicationDetailOut, PublicationOut, SnapshotOut, errors
 from autopost.publishing.errors import ServiceError
 from autopost.publishing.models import Publication, Status
 from autopost.publishing.service import cancel_publication, retry_publication
@@ -48,6 +48,16 @@ def list_publications(request, filters: Query[PublicationFilter]):
 )
 def get_publication(request, publication_id: int):
     return owned_publication(request.auth, publication_id)
+
+
+@router.get(
+    "/publications/{int:publication_id}/stats",
+    response={200: list[SnapshotOut], **errors(401, 404)},
+    summary="История статистики публикации (старые снимки первыми)",
+)
+@paginate(LimitOffsetPagination)
+def publication_stats(request, publication_id: int):
+    return owned_publication(request.auth, publication_id).stats_snapshots.all()
 
 
 @router.post(

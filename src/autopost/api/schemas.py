@@ -8,7 +8,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
-from autopost.platforms import platform_label
+from autopost.platforms import get_provider, platform_label
+from autopost.publishing.stats import COUNTERS, clip_totals
 
 
 class ErrorOut(Schema):
@@ -19,6 +20,15 @@ class ErrorOut(Schema):
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     """The error statuses an operation can answer, for its OpenAPI description."""
     return {status: ErrorOut for status in statuses}
+
+
+class StatsTotalsOut(Schema):
+    """Counters summed over publications; null when none of them reported that counter."""
+
+    views: int | None
+    likes: int | None
+    comments: int | None
+    reposts: int | None
 
 
 class ClipOut(Schema):
@@ -32,6 +42,13 @@ class ClipOut(Schema):
     status: str = Field(description="processing | ready | failed")
     status_message: str
     created_at: datetime
+    stats: StatsTotalsOut = Field(description="Последние счётчики, сложенные по всем платформам")
+
+    @staticmethod
+    def resolve_stats(obj) -> dict:
+        if hasattr(obj, "total_views"):  # annotated by the list (stats.totals_annotations)
+            return {name: getattr(obj, f"total_{name}") for name in COUNTERS}
+        return clip_totals(obj)
 
 
 class ConnectionOut(Schema):
@@ -171,6 +188,51 @@ class PublicationOut(Schema):
             "reposts": obj.reposts,
             "updated_at": obj.stats_updated_at,
         }
+
+
+class SnapshotOut(Schema):
+    taken_at: datetime
+    views: int | None
+    likes: int | None
+    comments: int | None
+    reposts: int | None
+
+
+class PublicationStatsOut(Schema):
+    publication_id: int
+    connection_id: int
+    platform: str
+    platform_label: str
+    status: str
+    url: str
+    stats_available: bool = Field(description="false — платформа не отдаёт статистику (Telegram)")
+    stats: StatsOut | None = Field(description="Последние счётчики; null, пока не собраны")
+
+    @staticmethod
+    def resolve_publication_id(obj) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_platform_label(obj) -> str:
+        return platform_label(obj.platform)
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.remote_url
+
+    @staticmethod
+    def resolve_stats_available(obj) -> bool:
+        return get_provider(obj.platform).capabilities.stats
+
+    @staticmethod
+    def resolve_stats(obj) -> dict | None:
+        return PublicationOut.resolve_stats(obj)
+
+
+class ClipStatsOut(Schema):
+    clip_id: int
+    totals: StatsTotalsOut
+    publications: list[PublicationStatsOut]
 
 
 class PublicationDetailOut(PublicationOut):

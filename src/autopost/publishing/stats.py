@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q, QuerySet, Sum
@@ -114,7 +115,7 @@ class SyncResult:
 
 def refresh_connection_stats(connection_id: int) -> SyncResult:
     """Refresh the due stats of one connection, batch by batch; logs ``stats_sync_complete``."""
-    lock = f"autopost:stats-lock:{connection_id}"
+    lock = _key("stats-lock", connection_id)
     if not cache.add(lock, 1, LOCK_SECONDS):
         return SyncResult("skipped", "already_running")
     started = time.monotonic()
@@ -255,8 +256,13 @@ def publishing_busy(connection: PlatformConnection, now: datetime | None = None)
     )
 
 
+def _key(kind: str, connection_id: int) -> str:
+    # Namespaced like the rate-limit windows: these outlive a test database on a shared Redis.
+    return f"{settings.HUEY['name']}:{kind}:{connection_id}"
+
+
 def _pause_key(connection_id: int) -> str:
-    return f"autopost:stats-pause:{connection_id}"
+    return _key("stats-pause", connection_id)
 
 
 def _pause(connection_id: int, seconds: float) -> None:

@@ -29,16 +29,26 @@ def every_stats_interval(now) -> bool:
     return (now.hour * 60 + now.minute) % minutes == 0
 
 
-@STATS_HUEY.periodic_task(every_stats_interval)
-@close_db
+def _stats_db_task(decorator):
+    """``decorator`` (a STATS_HUEY task or periodic task) with djhuey's connection handling;
+    ``call_local`` runs the plain function, as djhuey's ``db_task`` does."""
+
+    def wrap(fn):
+        wrapper = decorator(close_db(fn))
+        wrapper.call_local = fn
+        return wrapper
+
+    return wrap
+
+
+@_stats_db_task(STATS_HUEY.periodic_task(every_stats_interval))
 def collect_stats() -> None:
     """Fan out one stats job per connection that has due stats."""
     for connection_id in stats.due_connection_ids():
         stats_job(connection_id)
 
 
-@STATS_HUEY.task()
-@close_db
+@_stats_db_task(STATS_HUEY.task())
 def stats_job(connection_id: int) -> None:
     stats.refresh_connection_stats(connection_id)
 
