@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "autopost.clips",
     "autopost.connections",
     "autopost.publishing",
+    "autopost.notifications",
     "autopost.web",
     "autopost.sandbox",
 ]
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "autopost.web.context.navigation",
+                "autopost.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -222,6 +224,24 @@ STATS_INTERVAL_SECONDS = envint("AUTOPOST_STATS_INTERVAL_SECONDS", 300)
 STATS_WORKER_THREADS = envint("AUTOPOST_STATS_WORKER_THREADS", 1)
 PUBLISH_RATE_PER_USER = env("AUTOPOST_PUBLISH_RATE", "20/minute")
 CONNECT_RATE_PER_USER = env("AUTOPOST_CONNECT_RATE", "5/hour")
+# Due work nobody claimed for this long is reported by the watchdog (log, event, owner's page).
+AUTOPOST_WATCHDOG_SECONDS = envint("AUTOPOST_WATCHDOG_SECONDS", 120)
+
+# --- e-mail (owner notifications) ---------------------------------------------------------------
+# Printed to the console unless an SMTP host is configured.
+EMAIL_HOST = env("AUTOPOST_EMAIL_HOST") or ""
+EMAIL_BACKEND = env("AUTOPOST_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_USE_SSL = envbool("AUTOPOST_EMAIL_USE_SSL", False)  # implicit TLS (port 465)
+EMAIL_USE_TLS = envbool("AUTOPOST_EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS (port 587)
+EMAIL_PORT = envint("AUTOPOST_EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
+EMAIL_HOST_USER = env("AUTOPOST_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = env("AUTOPOST_EMAIL_PASSWORD") or ""
+# A worker sends notifications between attempts: a dead mail server must not hold it for long.
+EMAIL_TIMEOUT = envint("AUTOPOST_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env("AUTOPOST_EMAIL_FROM") or "autopost <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- platforms ----------------------------------------------------------------------------------
 SANDBOX_URL = (env("AUTOPOST_SANDBOX_URL") or "http://127.0.0.1:8001").rstrip("/")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from autopost import ratelimit
 from autopost.connections.models import ConnectionStatus, PlatformConnection
+from autopost.notifications import notices
 from autopost.observability import events
 from autopost.platforms import PLATFORMS, get_provider, is_available
 from autopost.platforms.base import ConnectionInfo
@@ -175,6 +176,9 @@ def disconnect_platform(user, connection_id: int) -> PlatformConnection:
 
 
 def mark_connection_expired(connection: PlatformConnection, reason: str) -> None:
-    PlatformConnection.objects.filter(pk=connection.pk, status=ConnectionStatus.ACTIVE).update(
-        status=ConnectionStatus.EXPIRED, status_reason=reason[:255], updated_at=timezone.now()
+    now = timezone.now()
+    expired = PlatformConnection.objects.filter(pk=connection.pk, status=ConnectionStatus.ACTIVE).update(
+        status=ConnectionStatus.EXPIRED, status_reason=reason[:255], updated_at=now
     )
+    if expired:  # only the caller that made the change tells the owner
+        notices.connection_expired(connection, now)

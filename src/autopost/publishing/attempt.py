@@ -22,6 +22,7 @@ from autopost.clips.signed_urls import signed_url
 from autopost.connections.models import ConnectionStatus
 from autopost.connections.refresh import needs_refresh, refresh_connection
 from autopost.connections.service import mark_connection_expired, window_keys
+from autopost.notifications import notices
 from autopost.observability import events
 from autopost.platforms import get_provider, platform_label
 from autopost.platforms.base import ClipFile, Metadata, PublishResult
@@ -202,7 +203,8 @@ def handle_outcome(publication: Publication, outcome: PublishResult | Exception,
         log.info(events.PUBLISH_JOB_RETRY, reason=outcome.code, delay_s=outcome.retry_after_s, **context)
     elif isinstance(outcome, AuthExpired):
         mark_connection_expired(publication.connection, outcome.code)
-        publication.mark_failed(outcome.code, outcome.message)
+        if publication.mark_failed(outcome.code, outcome.message):
+            notices.publication_failed(publication)
         log.warning(events.PUBLISH_JOB_FAILED, code=outcome.code, **context)
     elif isinstance(outcome, TransientError) and publication.attempts <= len(settings.RETRY_DELAYS):
         at = now + timedelta(seconds=settings.RETRY_DELAYS[publication.attempts - 1])
@@ -211,5 +213,6 @@ def handle_outcome(publication: Publication, outcome: PublishResult | Exception,
         log.info(events.PUBLISH_JOB_RETRY, reason=outcome.code, retry_at=at.isoformat(), **context)
     else:
         assert isinstance(outcome, PlatformError)
-        publication.mark_failed(outcome.code, outcome.message)
+        if publication.mark_failed(outcome.code, outcome.message):
+            notices.publication_failed(publication)
         log.warning(events.PUBLISH_JOB_FAILED, code=outcome.code, error=outcome.message, **context)
