@@ -9,3 +9,5 @@ TOKEN_REFRESH_FAILED = "token_refresh_failed"
 PLATFORM_CONNECTED = "platform_connected"
 PLATFORM_DISCONNECTED = "platform_disconnected"
 STATS_SYNC_COMPLETE = "stats_sync_complete"
+# Due work no worker claimed within AUTOPOST_WATCHDOG_SECONDS (publishing/watchdog.py).
+PUBLICATION_UNCLAIMED = "publication_unclaimed"

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from autopost.publishing import queue
+from autopost.publishing import queue, watchdog
 from autopost.publishing.models import Publication
 
 log = structlog.get_logger("autopost.publishing.sweeper")
@@ -86,6 +86,7 @@ class SweeperThread(threading.Thread):
             try:
                 if cache.add("autopost:sweeper-lock", 1, timeout=max(interval - 0.5, 0.5)):
                     sweep_stalled_publications()
+                    watchdog.check_unclaimed()
             except Exception:
                 log.exception("sweeper_failed")
             finally:
