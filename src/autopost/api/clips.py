@@ -47,7 +47,8 @@ def upload_clip(
 @router.get("/clips", response=list[ClipOut], summary="Мои клипы (новые первыми)")
 @paginate(LimitOffsetPagination)
 def list_clips(request):
-    return Clip.objects.filter(owner=request.auth).annotate(**totals_annotations())
+    # An aggregate ignores Meta.ordering (Django drops it from GROUP BY queries): keep it explicit.
+    return Clip.objects.filter(owner=request.auth).annotate(**totals_annotations()).order_by(*Clip._meta.ordering)
 
 
 @router.get("/clips/{int:clip_id}", response={200: ClipOut, **errors(401, 404)}, summary="Клип")
