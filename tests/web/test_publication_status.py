@@ -150,3 +150,17 @@ def test_published_telegram_says_stats_unavailable_and_vk_shows_its_numbers(clie
     html = fragment(client, vk)
     assert "12\u202f345" in html and ">67<" in html and ">8<" in html
     assert "Статистика недоступна" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_badge_and_the_watchdog_agree_on_what_is_delayed(alice):
+    from autopost.publishing.watchdog import is_unclaimed, unclaimed_ids
+
+    rows = [scheduled(alice, minutes=1), scheduled(alice, minutes=30), claimed(alice)]
+    for minutes in (0, 2, 5, 45):
+        now = timezone.now() + timedelta(minutes=minutes)
+        flagged = unclaimed_ids([p.pk for p in rows], now)
+        for publication in rows:
+            publication.refresh_from_db()
+            assert is_unclaimed(publication, now) == (publication.pk in flagged)
+            assert (display_state(publication, now).key == "delayed") == (publication.pk in flagged)

@@ -45,6 +45,18 @@ def unclaimed_q(now: datetime | None = None) -> Q:
     )
 
 
+def is_unclaimed(publication: Publication, now: datetime | None = None) -> bool:
+    """``unclaimed_q`` for one loaded row (a badge), without a query."""
+    cutoff = (now or timezone.now()) - threshold()
+    lease_until = publication.lease_until
+    return (
+        publication.status in LIVE_STATUSES
+        and publication.next_attempt_at is not None
+        and publication.next_attempt_at <= cutoff
+        and (lease_until is None or lease_until <= cutoff)
+    )
+
+
 def unclaimed(queryset: QuerySet[Publication], now: datetime | None = None) -> QuerySet[Publication]:
     """Narrow ``queryset`` to publications that are unclaimed at ``now`` (the "delayed" badge)."""
     return queryset.filter(unclaimed_q(now))

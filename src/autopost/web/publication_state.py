@@ -8,13 +8,13 @@ delayed. Both must be said plainly, with the time of the next attempt.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from autopost.publishing.models import Status
+from autopost.publishing.watchdog import is_unclaimed
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,6 @@ class DisplayState:
         return self.key in ("scheduled", "publishing", "retrying", "delayed")
 
 
-def _unclaimed_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "AUTOPOST_WATCHDOG_SECONDS", 120))
-
-
 def display_state(publication, now: datetime | None = None) -> DisplayState:
     now = now or timezone.now()
     status = publication.status
@@ -47,7 +43,7 @@ def display_state(publication, now: datetime | None = None) -> DisplayState:
         return DisplayState("failed", _("Error"), reason=publication.last_error_message, can_retry=True)
     if status == Status.CANCELLED:
         return DisplayState("cancelled", _("Cancelled"))
-    if not leased and due_at is not None and due_at <= now - _unclaimed_after():
+    if is_unclaimed(publication, now):
         return DisplayState("delayed", _("Delayed"), when=due_at, reason=publication.last_error_message, can_cancel=True)
     if status == Status.SCHEDULED:
         return DisplayState("scheduled", _("Scheduled"), when=publication.scheduled_at or due_at, can_cancel=True)
