@@ -25,6 +25,8 @@ class Clip(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     video_codec = models.CharField(max_length=32, blank=True, default="")
     container = models.CharField(max_length=32, blank=True, default="")
+    # The poster frame (JPEG) next to the clip in storage; empty until made (autopost.clips.poster).
+    poster_key = models.CharField(max_length=500, blank=True, default="")
     status = models.CharField(max_length=16, choices=ClipStatus.choices, default=ClipStatus.PROCESSING)
     status_message = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -52,10 +52,13 @@ def create_clip(
     ext = _extension(filename)
     key = f"clips/{user.pk}/{uuid.uuid4().hex}.{ext}"
     reader = _HashingFile(fileobj, settings.AUTOPOST_MAX_CLIP_BYTES)
+    poster_key = ""
     try:
         key = default_storage.save(key, reader)
         _check_size(reader.bytes_read)  # the declared size may be absent or wrong
-        info = _probe(key, fileobj)
+        path = _local_path(key, fileobj)
+        info = _probe(path)
+        poster_key = _save_poster(key, path, info.duration)
         return Clip.objects.create(
             owner=user,
             title=title,
@@ -70,10 +73,12 @@ def create_clip(
             height=info.height,
             video_codec=info.video_codec or "",
             container=info.container or "",
+            poster_key=poster_key,
             status=ClipStatus.READY,
         )
     except BaseException:
         _delete_quietly(key)
+        _delete_quietly(poster_key)
         raise
 
 
@@ -105,24 +110,33 @@ def _check_size(size: int | None) -> None:
         )
 
 
-def _probe(key: str, fileobj):
+def _local_path(key: str, fileobj) -> str:
+    try:
+        return default_storage.path(key)
+    except NotImplementedError:
+        # Remote storage (S3): read the upload's local temporary copy instead.
+        return fileobj.temporary_file_path()
+
+
+def _probe(path: str):
     # Imported here: the media module pulls in PyAV, which only clip creation needs.
     from autopost.clips import media
 
-    try:
-        path = default_storage.path(key)
-    except NotImplementedError:
-        # Remote storage (S3): probe the upload's local temporary copy instead.
-        path = fileobj.temporary_file_path()
     try:
         return media.probe(path)
     except media.InvalidMedia as exc:
         raise ServiceError(exc.code, exc.message) from None
 
 
+def _save_poster(key: str, path: str, duration: float) -> str:
+    from autopost.clips.poster import save_poster
+
+    return save_poster(key, path, duration)
+
+
 def _delete_quietly(key: str) -> None:
     try:
-        if default_storage.exists(key):
+        if key and default_storage.exists(key):
             default_storage.delete(key)
     except OSError:
         logger.warning("clip_cleanup_failed", storage_key=key)
