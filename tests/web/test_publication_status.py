@@ -25,7 +25,7 @@ def empty_queue():
 
 def scheduled(owner, minutes=60, platform="telegram") -> Publication:
     clip = make_clip(owner)
-    connection = make_connection(owner, platform=platform)
+    connection = make_connection(owner, platform=platform, target_id=f"-100{clip.pk}")
     [result] = publish_clip(owner, clip.pk, [connection.pk], timezone.now() + timedelta(minutes=minutes))
     return result.publication
 
