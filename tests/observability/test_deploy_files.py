@@ -93,3 +93,12 @@ def test_the_dashboard_queries_are_valid_promql(promtool, tmp_path):
     path.write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": records}]}))
     checked = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_readme_documents_every_metric(exported):
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("| metric | type | labels | meaning |"):]
+    table = table[: table.index("\n\n")]
+    documented = set(re.findall(r"^\| `(autopost_\w+)`", table, flags=re.MULTILINE))
+    families = {re.sub(r"_(bucket|sum|count)$", "", name) for name in exported}
+    assert documented == families
