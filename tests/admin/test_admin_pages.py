@@ -95,3 +95,9 @@ def test_staff_without_permissions_see_no_publications(alice):
     browser = Client()
     browser.force_login(alice)
     assert browser.get(reverse("admin:publishing_publication_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["publishing_publication", "clips_clip", "connections_platformconnection", "accounts_user"])
+def test_search_takes_words_numbers_and_addresses(admin_client, world, model):
+    for term in ("Клип для админки", str(world["publishing_publication"].pk), "alice@example.com"):
+        assert admin_client.get(reverse(f"admin:{model}_changelist"), {"q": term}).status_code == 200
