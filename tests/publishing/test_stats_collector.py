@@ -84,7 +84,10 @@ class SandboxCalls:
 
     @property
     def count(self) -> int:
-        left = [f["count"] for f in self.control.faults() if f["platform"] == "vk" and f["method"] == self.method and f["kind"] == "delay"]
+        left = [
+            f["count"] for f in self.control.faults()
+            if (f["platform"], f["method"], f["kind"]) == ("vk", self.method, "delay")
+        ]
         return self.PLENTY - sum(left)
 
 

@@ -48,7 +48,8 @@ def upload_clip(
 @paginate(LimitOffsetPagination)
 def list_clips(request):
     # An aggregate ignores Meta.ordering (Django drops it from GROUP BY queries): keep it explicit.
-    return Clip.objects.filter(owner=request.auth).annotate(**totals_annotations()).order_by(*Clip._meta.ordering)
+    clips = Clip.objects.filter(owner=request.auth).annotate(**totals_annotations())
+    return clips.order_by(*Clip._meta.ordering)
 
 
 @router.get("/clips/{int:clip_id}", response={200: ClipOut, **errors(401, 404)}, summary="Клип")
@@ -63,10 +64,11 @@ def get_clip(request, clip_id: int):
 )
 def get_clip_stats(request, clip_id: int):
     clip = owned_clip(request.auth, clip_id)
+    published = clip.publications.filter(status=PublicationStatus.PUBLISHED)
     return {
         "clip_id": clip.pk,
         "totals": clip_totals(clip),
-        "publications": clip.publications.filter(status=PublicationStatus.PUBLISHED).order_by("published_at", "pk"),
+        "publications": published.order_by("published_at", "pk"),
     }
 
 
