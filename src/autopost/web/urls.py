@@ -3,6 +3,8 @@ from django.urls import path
 
 from autopost.clips import views as clip_views
 from autopost.web import connections, publications, views
+from autopost.web.calendar_view import publication_calendar
+from autopost.web.publications_list import publication_detail, publication_list
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +17,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clips/<int:clip_id>/download", clip_views.download, name="clip_download"),
+    path("publications/", publication_list, name="publications"),
+    path("publications/calendar/", publication_calendar, name="calendar"),
+    path("publications/<int:publication_id>/", publication_detail, name="publication_detail"),
     path("publications/<int:publication_id>/status", publications.status, name="publication_status"),
     path("publications/<int:publication_id>/cancel", publications.cancel, name="publication_cancel"),
     path("publications/<int:publication_id>/retry", publications.retry, name="publication_retry"),
