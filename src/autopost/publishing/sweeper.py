@@ -15,7 +15,7 @@ from datetime import timedelta
 import structlog
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import close_old_connections, connection as db_connection
 from django.db.models import Q
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
@@ -91,6 +91,7 @@ class SweeperThread(threading.Thread):
                 log.exception("sweeper_failed")
             finally:
                 close_old_connections()
+        db_connection.close()  # this thread's own connection: a stopped sweeper holds none
 
     def stop(self) -> None:
         self.stopped.set()
