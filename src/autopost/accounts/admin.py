@@ -31,11 +31,15 @@ class AutopostUserAdmin(UserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password", "plan")}),
         (_("Personal info"), {"fields": ("first_name", "last_name")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Permissions"), {"fields": (
+            "is_active", "is_staff", "is_superuser", "groups", "user_permissions",
+        )}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "plan", "usable_password", "password1", "password2")}),
+        (None, {"classes": ("wide",), "fields": (
+            "email", "plan", "usable_password", "password1", "password2",
+        )}),
     )
     readonly_fields = ("last_login", "date_joined")
 

@@ -15,8 +15,9 @@ class ClipAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     date_hierarchy = "created_at"
     fields = (
-        "owner", "title", "description", "status", "status_message", "original_filename", "storage_key",
-        "content_type", "size", "sha256", "duration", "width", "height", "video_codec", "container", "created_at",
+        "owner", "title", "description", "status", "status_message", "original_filename",
+        "storage_key", "content_type", "size", "sha256", "duration", "width", "height",
+        "video_codec", "container", "created_at",
     )
     readonly_fields = tuple(name for name in fields if name not in ("title", "description"))
 

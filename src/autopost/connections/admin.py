@@ -42,7 +42,9 @@ class PlatformConnectionAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     fieldsets = (
         (None, {"fields": ("owner", "platform", "status", "status_reason")}),
-        (_("Account and target"), {"fields": ("account_id", "account_name", "target_id", "target_name", "target_url")}),
+        (_("Account and target"), {"fields": (
+            "account_id", "account_name", "target_id", "target_name", "target_url",
+        )}),
         (_("Credentials"), {"fields": ("has_refresh_token", "expires_at", "settings")}),
         (_("Dates"), {"fields": ("created_at", "updated_at")}),
     )

@@ -85,7 +85,9 @@ def publication_unclaimed(publication, stall_event_id: int, due_at: datetime) ->
 def connection_expired(connection, expired_at: datetime) -> Notification | None:
     """The platform refused the connection's credentials: nothing publishes there until it is renewed."""
     with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(platform)s is disconnected: reconnect it") % {"platform": connection.get_platform_display()}
+        title = _("%(platform)s is disconnected: reconnect it") % {
+            "platform": connection.get_platform_display()
+        }
         body = _(
             "autopost can no longer publish to %(target)s: the platform no longer accepts its "
             "sign-in. Reconnect it on the Platforms page; publications to it fail until then."

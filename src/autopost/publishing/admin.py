@@ -55,8 +55,13 @@ class PublicationAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("clip", "connection", "platform", "status", "delayed")}),
         (_("Schedule"), {"fields": ("scheduled_at", "next_attempt_at", "enqueued_at", "job_id")}),
-        (_("Attempts"), {"fields": ("attempts", "lease_until", "last_error_code", "last_error_message", "progress")}),
-        (_("Result"), {"fields": ("published_at", "remote_id", "remote_url", "views", "likes", "comments", "reposts", "stats_updated_at")}),
+        (_("Attempts"), {"fields": (
+            "attempts", "lease_until", "last_error_code", "last_error_message", "progress",
+        )}),
+        (_("Result"), {"fields": (
+            "published_at", "remote_id", "remote_url", "views", "likes", "comments", "reposts",
+            "stats_updated_at",
+        )}),
         (_("Dates"), {"fields": ("created_at", "updated_at")}),
     )
     readonly_fields = ("delayed", "progress")
