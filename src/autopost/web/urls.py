@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from autopost.clips import views as clip_views
-from autopost.web import connections, publications, views
+from autopost.web import clips, connections, publications, views
 from autopost.web.calendar_view import publication_calendar
 from autopost.web.publications_list import publication_detail, publication_list
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clips/<int:clip_id>/download", clip_views.download, name="clip_download"),
+    path("clips/upload", clips.upload, name="clip_upload"),
+    path("clips/changes", clips.changes, name="clip_changes"),
+    path("clips/<int:clip_id>/", clips.detail, name="clip_detail"),
+    path("clips/<int:clip_id>/poster.jpg", clips.poster, name="clip_poster"),
+    path("clips/<int:clip_id>/publish", clips.publish, name="clip_publish"),
     path("publications/", publication_list, name="publications"),
     path("publications/calendar/", publication_calendar, name="calendar"),
     path("publications/<int:publication_id>/", publication_detail, name="publication_detail"),

@@ -1,12 +1,12 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from autopost.clips.models import Clip
-from autopost.connections.models import ConnectionStatus, PlatformConnection
-from autopost.publishing.models import Publication
+from autopost.web import clips
+
+HOME_CLIPS = 50
 
 
 def healthz(request):
@@ -18,11 +18,11 @@ def healthz(request):
 
 @login_required
 def home(request):
-    publications = Publication.objects.select_related("connection").order_by("-created_at")
-    clips = (
-        Clip.objects.filter(owner=request.user)
-        .prefetch_related(Prefetch("publications", queryset=publications))
-        .order_by("-created_at")[:50]
-    )
-    connections = PlatformConnection.objects.filter(owner=request.user).exclude(status=ConnectionStatus.REVOKED)
-    return render(request, "web/home.html", {"clips": clips, "connections": connections})
+    since = clips.changes_mark(request.user)
+    cards = [clips.card_context(clip) for clip in clips.clip_cards(request.user)[:HOME_CLIPS]]
+    return render(request, "web/home.html", {
+        "clips": cards,
+        "since": since,
+        "has_connections": clips.has_connections(request.user),
+        "max_upload_bytes": settings.AUTOPOST_MAX_CLIP_BYTES,
+    })
