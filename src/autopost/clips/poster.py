@@ -26,7 +26,11 @@ POSTER_HEIGHT = 480
 # Frames decoded after the seek before taking whatever came last (bounds the work on odd files).
 MAX_DECODED_FRAMES = 300
 # Filters that turn a frame upright, by the clockwise angle its display matrix asks for.
-UPRIGHT = {90: [("transpose", "clock")], 180: [("hflip", ""), ("vflip", "")], 270: [("transpose", "cclock")]}
+UPRIGHT = {
+    90: [("transpose", "clock")],
+    180: [("hflip", ""), ("vflip", "")],
+    270: [("transpose", "cclock")],
+}
 
 
 def poster_time(duration: float | None) -> float:

@@ -92,7 +92,9 @@ def changes(request):
         return HttpResponse(status=204)
     clips = [card_context(clip) for clip in clip_cards(request.user).filter(pk__in=clip_ids)]
     return render(request, "web/clips/_changes.html", {
-        "clips": clips, "since": changes_mark(request.user), "only_clip": request.GET.get("clip", ""),
+        "clips": clips,
+        "since": changes_mark(request.user),
+        "only_clip": request.GET.get("clip", ""),
     })
 
 
@@ -101,12 +103,18 @@ def changes(request):
 def detail(request, clip_id: int):
     clip = owned_card(request.user, clip_id)
     return render(request, "web/clips/detail.html", {
-        "clip": clip, "since": changes_mark(request.user), "has_connections": has_connections(request.user),
+        "clip": clip,
+        "since": changes_mark(request.user),
+        "has_connections": has_connections(request.user),
     })
 
 
 def has_connections(user) -> bool:
-    return PlatformConnection.objects.filter(owner=user).exclude(status=ConnectionStatus.REVOKED).exists()
+    return live_connections(user).exists()
+
+
+def live_connections(user):
+    return PlatformConnection.objects.filter(owner=user).exclude(status=ConnectionStatus.REVOKED)
 
 
 # --- poster -----------------------------------------------------------------------------------
@@ -171,7 +179,7 @@ class Target:
 def publish_targets(user, clip: Clip) -> list[Target]:
     """Every connection the owner has, each with the reason it cannot take this clip (if any):
     the dialog shows them before anything is submitted."""
-    connections = PlatformConnection.objects.filter(owner=user).exclude(status=ConnectionStatus.REVOKED)
+    connections = live_connections(user)
     live = set(Publication.objects.live().filter(clip=clip).values_list("connection_id", flat=True))
     targets = []
     for connection in connections:
@@ -205,7 +213,7 @@ def publish(request, clip_id: int):
         }
         try:
             scheduled_at = parse_schedule(form["when"], form["scheduled_at"], form["tz"])
-            results = publish_clip(request.user, clip.pk, form["targets"], scheduled_at=scheduled_at)
+            results = publish_clip(request.user, clip.pk, form["targets"], scheduled_at)
         except NotFound:
             raise Http404 from None
         except (ScheduleError, ServiceError) as exc:
@@ -221,17 +229,23 @@ def publish(request, clip_id: int):
 def _next_hour(zone_name: str) -> str:
     """The dialog's suggestion for «Запланировать»: the next full hour, in the chosen zone."""
     zone = ZoneInfo(zone_name if zone_name in dict(ZONES) else MOSCOW)
-    local = timezone.now().astimezone(zone).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    local = timezone.now().astimezone(zone).replace(minute=0, second=0, microsecond=0)
+    local += timedelta(hours=1)
     return local.strftime("%Y-%m-%dT%H:%M")
 
 
 def _results(request, clip: Clip, results, scheduled_at: datetime | None, zone: str):
     connections = {c.pk: c for c in PlatformConnection.objects.filter(owner=request.user)}
-    outcomes = [Outcome(connections.get(r.connection_id), r.publication, r.code or "", r.message or "") for r in results]
+    outcomes = [
+        Outcome(connections.get(r.connection_id), r.publication, r.code or "", r.message or "")
+        for r in results
+    ]
+    failed = sum(1 for o in outcomes if not o.publication)
     return _panel(request, "web/clips/_publish_results.html", {
         "clip": owned_card(request.user, clip.pk), "outcomes": outcomes,
         "scheduled_at": scheduled_at, "zone": zone,
-        "published": sum(1 for o in outcomes if o.publication), "failed": sum(1 for o in outcomes if not o.publication),
+        "published": len(outcomes) - failed,
+        "failed": failed,
     })
 
 
