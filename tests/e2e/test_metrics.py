@@ -78,6 +78,19 @@ def scrape(stack: Stack) -> Scrape:
     return parse(response.text)
 
 
+def scrape_when(stack: Stack, condition, message: str) -> Scrape:
+    def satisfied():
+        metrics = scrape(stack)
+        return metrics if condition(metrics) else None
+
+    return wait_for(satisfied, 10, message=message)
+
+
+def assert_published(stack: Stack, result: dict) -> None:
+    publication = stack.wait_status(result["publication"]["id"], {"published", "failed"}, 60)
+    assert publication["status"] == "published", publication
+
+
 def readyz(stack: Stack) -> tuple[int, dict]:
     response = httpx.get(f"{stack.url}/readyz", timeout=10)
     return response.status_code, response.json()
@@ -98,8 +111,8 @@ def test_a_publish_run_moves_every_metric(observed, browser, sandbox_control, sa
     sandbox_control.add_fault(platform="telegram", method="sendVideo", kind="http_500", count=1)
     first = stack.upload_clip(sample_clip, title="Первый")
     results = stack.publish(first["id"], [telegram["id"], vk["id"]])
-    waiting = wait_for(lambda: (s := scrape(stack)).value("autopost_oldest_unclaimed_seconds") >= 1 and s, 10,
-                       message="the unclaimed age to grow")
+    waiting = scrape_when(stack, lambda s: s.value("autopost_oldest_unclaimed_seconds") >= 1,
+                          "the unclaimed age to grow")
     assert waiting.value("autopost_unclaimed_publications") == 2
     assert waiting.value("autopost_queue_depth", queue="publish", state="pending") == 2
     assert waiting.value("autopost_publications", platform="telegram", status="publishing") == 1
@@ -107,17 +120,17 @@ def test_a_publish_run_moves_every_metric(observed, browser, sandbox_control, sa
 
     stack.start_worker()
     for result in results:
-        assert stack.wait_status(result["publication"]["id"], {"published", "failed"}, 60)["status"] == "published"
+        assert_published(stack, result)
 
     # A slow upload holds the only publish thread; the next publication waits past the watchdog.
     sandbox_control.add_fault(platform="telegram", method="sendVideo", kind="delay", delay_s=4, count=1)
     slow = stack.publish(stack.upload_clip(sample_clip, title="Второй")["id"], [telegram["id"]])[0]
     held = stack.publish(stack.upload_clip(sample_clip, title="Третий")["id"], [telegram["id"]])[0]
     for result in (slow, held):
-        assert stack.wait_status(result["publication"]["id"], {"published", "failed"}, 60)["status"] == "published"
+        assert_published(stack, result)
 
-    after = wait_for(lambda: (s := scrape(stack)).value("autopost_queue_depth", queue="publish",
-                                                         state="pending") == 0 and s, 10, message="an empty queue")
+    after = scrape_when(stack, lambda s: s.value("autopost_queue_depth", queue="publish", state="pending") == 0,
+                        "an empty queue")
 
     def grew(name: str, **labels) -> float:
         return after.value(name, **labels) - before.value(name, **labels)

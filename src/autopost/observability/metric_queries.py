@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    Sum,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -24,7 +34,12 @@ from autopost.publishing.models import Publication, PublicationEvent, Status
 LATENCY_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 24 * 3600)
 RECENT = timedelta(hours=24)
 STATS_WINDOW = timedelta(days=30)
-RETRY_REASONS = {"retry_scheduled": "scheduled", "rate_limited": "rate_limited", "manual_retry": "manual"}
+# PublicationEvent reason → the retries metric's "kind" label.
+RETRY_REASONS = {
+    "retry_scheduled": "scheduled",
+    "rate_limited": "rate_limited",
+    "manual_retry": "manual",
+}
 UNCLAIMED_REASON = "unclaimed"  # written by the watchdog
 
 
@@ -35,7 +50,9 @@ class EventCounts:
     first_attempt: int = 0
     recent_outcomes: int = 0
     recent_first_attempt: int = 0
-    retries: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RETRY_REASONS.values(), 0))
+    retries: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(RETRY_REASONS.values(), 0)
+    )
     unclaimed: int = 0
 
 
@@ -96,7 +113,10 @@ def event_counts(now: datetime) -> dict[str, EventCounts]:
         "recent_outcomes": Count("id", filter=outcome & recent),
         "recent_first_attempt": Count("id", filter=first & recent),
         "unclaimed": Count("id", filter=Q(reason=UNCLAIMED_REASON)),
-        **{f"retry_{kind}": Count("id", filter=Q(reason=reason)) for reason, kind in RETRY_REASONS.items()},
+        **{
+            f"retry_{kind}": Count("id", filter=Q(reason=reason))
+            for reason, kind in RETRY_REASONS.items()
+        },
     }
     counts = {platform: EventCounts() for platform in PLATFORMS}
     rows = (
@@ -129,9 +149,12 @@ def publish_latency() -> dict[str, Histogram]:
         for i, bound in enumerate(LATENCY_BUCKETS)
     }
     aggregates["total"] = Count("id")
-    aggregates["sum"] = Sum(ExpressionWrapper(F("published_at") - start, output_field=DurationField()))
+    aggregates["sum"] = Sum(
+        ExpressionWrapper(F("published_at") - start, output_field=DurationField())
+    )
     histograms = {
-        platform: Histogram(buckets=[(bound, 0) for bound in LATENCY_BUCKETS]) for platform in PLATFORMS
+        platform: Histogram(buckets=[(bound, 0) for bound in LATENCY_BUCKETS])
+        for platform in PLATFORMS
     }
     rows = (
         Publication.objects.order_by()
@@ -183,8 +206,8 @@ def stats_staleness(now: datetime) -> dict[str, float]:
     staleness = dict.fromkeys(platforms, 0.0)
     rows = (
         Publication.objects.order_by()
-        .filter(status=Status.PUBLISHED, platform__in=platforms, published_at__gte=now - STATS_WINDOW)
-        .filter(connection__status=ConnectionStatus.ACTIVE)
+        .filter(status=Status.PUBLISHED, platform__in=platforms)
+        .filter(published_at__gte=now - STATS_WINDOW, connection__status=ConnectionStatus.ACTIVE)
         .values("platform")
         .annotate(oldest=Min(Coalesce("stats_updated_at", "published_at")))
     )
@@ -195,7 +218,9 @@ def stats_staleness(now: datetime) -> dict[str, float]:
 
 def worker_heartbeats(now: datetime) -> tuple[float | None, int]:
     fresh = now - timedelta(seconds=settings.READY_HEARTBEAT_SECONDS)
-    row = WorkerHeartbeat.objects.aggregate(newest=Max("beat_at"), alive=Count("id", filter=Q(beat_at__gte=fresh)))
+    row = WorkerHeartbeat.objects.aggregate(
+        newest=Max("beat_at"), alive=Count("id", filter=Q(beat_at__gte=fresh))
+    )
     age = max((now - row["newest"]).total_seconds(), 0.0) if row["newest"] else None
     return age, row["alive"]
 

@@ -53,7 +53,7 @@ METRICS: dict[str, Metric] = {
         Metric("autopost_publish_retries", "counter", ("platform", "kind"),
                "Retries: scheduled after a transient error, rate-limit re-delays, manual retries."),
         Metric("autopost_token_refreshes", "counter", ("platform", "result"),
-               "Token refreshes: success, failed (refused, connection expired), error (try later)."),
+               "Token refreshes: success, failed (refused, connection expired), error."),
         Metric("autopost_queue_depth", "gauge", ("queue", "state"),
                "Jobs in the queue storage: pending (ready to run) and scheduled (for later)."),
         Metric("autopost_unclaimed_publications", "gauge", (),
@@ -103,7 +103,8 @@ def _publication_families(snapshot: queries.Snapshot) -> Iterator[MetricFamily]:
 def _latency_family(snapshot: queries.Snapshot) -> MetricFamily:
     latency = _family("autopost_publish_latency_seconds")
     for platform, histogram in snapshot.latency.items():
-        buckets = [(_bound(le), count) for le, count in histogram.buckets] + [("+Inf", histogram.count)]
+        buckets = [(_bound(le), count) for le, count in histogram.buckets]
+        buckets.append(("+Inf", histogram.count))
         latency.add_metric([platform], buckets, sum_value=histogram.sum_seconds)
     return latency
 

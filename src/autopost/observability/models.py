@@ -7,7 +7,7 @@ class RefreshResult(models.TextChoices):
     SUCCESS = "success", "success"
     # The platform refused the refresh: the connection is now expired.
     FAILED = "failed", "failed"
-    # The platform could not answer (5xx, timeout, rate limit): nothing changed, a later try may work.
+    # The platform did not answer (5xx, timeout, rate limit): nothing changed; a later try may work.
     ERROR = "error", "error"
 
 

@@ -14,7 +14,9 @@ from autopost.observability.health import readiness
 def metrics_view(request):
     if not may_read_metrics(request):
         if settings.METRICS_TOKEN:
-            response = HttpResponse("a valid bearer token is required\n", status=401, content_type="text/plain")
+            response = HttpResponse(
+                "a valid bearer token is required\n", status=401, content_type="text/plain"
+            )
             response["WWW-Authenticate"] = 'Bearer realm="metrics"'
             return response
         return HttpResponse(
@@ -28,5 +30,6 @@ def metrics_view(request):
 @require_GET
 def readyz(request):
     ready, checks = readiness()
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks},
-                        status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
