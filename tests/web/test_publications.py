@@ -145,6 +145,7 @@ def test_htmx_gets_only_the_results(client, alice, world):
     )
     page = response.content.decode()
     assert page.startswith('<div id="publication-results"') and "<html" not in page
+    assert "Сбросить фильтры" in page  # the form is outside the swap, so the reset link is here
     assert [int(pk) for pk in rows(page)] == [world["failed"].pk]
 
 

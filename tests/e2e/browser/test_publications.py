@@ -20,7 +20,7 @@ def test_publications_list_detail_and_calendar(browser_page, stack, sandbox_cont
     morning = stack.upload_clip(sample_clip, title="Утро в Петергофе")
     [scheduled] = stack.publish(morning["id"], [channel["id"]], later)
     # Telegram takes its time with this upload, so the page first shows the clip on its way.
-    sandbox_control.add_fault(platform="telegram", method="sendVideo", kind="delay", delay_s=4)
+    sandbox_control.add_fault(platform="telegram", method="sendVideo", kind="delay", delay_s=8)
     [result] = stack.publish(clip["id"], [channel["id"]])
     publication_id = result["publication"]["id"]
 
