@@ -43,7 +43,12 @@ def chromium():
 @pytest.fixture
 def browser_page(chromium, stack):
     """A fresh browser profile pointed at the running stack; Russian, as a new visitor sees it."""
-    context = chromium.new_context(base_url=stack.url, viewport={"width": 1280, "height": 860})
+    context = chromium.new_context(
+        base_url=stack.url,
+        viewport={"width": 1280, "height": 860},
+        locale="ru-RU",
+        timezone_id="Europe/Moscow",
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
