@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from autopost.clips import views as clip_views
-from autopost.web import clips, connections, publications, views
+from autopost.web import auth, clips, connections, publications, views
 from autopost.web.calendar_view import publication_calendar
 from autopost.web.publications_list import publication_detail, publication_list
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("oauth/<slug:platform>/callback", connections.oauth_callback, name="oauth_callback"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", auth.sign_up, name="signup"),
     path("clips/<int:clip_id>/download", clip_views.download, name="clip_download"),
     path("clips/upload", clips.upload, name="clip_upload"),
     path("clips/changes", clips.changes, name="clip_changes"),
