@@ -9,6 +9,9 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from autopost.accounts.plans import plan_allows
+from autopost.platforms import PLATFORMS
+from autopost.web import plan_notes
 from autopost.web.publication_state import display_state
 
 register = template.Library()
@@ -70,3 +73,15 @@ def platform_logo(platform: str, size: str = ""):
 @register.simple_tag
 def publication_state(publication):
     return display_state(publication)
+
+
+@register.filter
+def publishes_anywhere(user) -> bool:
+    """False on a plan without publishing (Free): pages explain instead of offering a dead button."""
+    return any(plan_allows(user.plan, platform) for platform in PLATFORMS)
+
+
+@register.simple_tag
+def plan_summary(user) -> str:
+    """What the user's plan allows, when it does not allow everything (empty otherwise)."""
+    return plan_notes.plan_summary(user.plan)
