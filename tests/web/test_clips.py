@@ -85,7 +85,8 @@ def test_totals_across_platforms_and_no_stats_for_telegram(signed_in, alice):
     for connection, views in ((vk, 1200), (make_connection(alice, platform="rutube", target_id="7"), 34)):
         Publication.objects.create(clip=clip, connection=connection, platform=connection.platform,
                                    status=Status.PUBLISHED, remote_url="https://vk.com/clip1_2",
-                                   views=views, likes=5, comments=1, published_at=timezone.now())
+                                   views=views, likes=5, comments=1, published_at=timezone.now(),
+                                   stats_updated_at=timezone.now())
     Publication.objects.create(clip=clip, connection=make_connection(alice), platform="telegram",
                                status=Status.PUBLISHED, published_at=timezone.now())
     page = text(signed_in.get(reverse("home")))

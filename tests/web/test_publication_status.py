@@ -146,7 +146,7 @@ def test_published_telegram_says_stats_unavailable_and_vk_shows_its_numbers(clie
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
         assert vk.claim(lease_seconds=120)
     assert vk.mark_published("-1_2", "https://vk.com/clip-1_2")
-    Publication.objects.filter(pk=vk.pk).update(views=12345, likes=67, comments=8)
+    Publication.objects.filter(pk=vk.pk).update(views=12345, likes=67, comments=8, stats_updated_at=timezone.now())
     html = fragment(client, vk)
     assert "12\u202f345" in html and ">67<" in html and ">8<" in html
     assert "Статистика недоступна" not in html
@@ -164,3 +164,14 @@ def test_the_badge_and_the_watchdog_agree_on_what_is_delayed(alice):
             publication.refresh_from_db()
             assert is_unclaimed(publication, now) == (publication.pk in flagged)
             assert (display_state(publication, now).key == "delayed") == (publication.pk in flagged)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fresh_post_says_when_its_first_numbers_come_instead_of_dashes(client, alice):
+    vk = scheduled(alice, minutes=1, platform="vk")
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert vk.claim(lease_seconds=120)
+    assert vk.mark_published("-1_2", "https://vk.com/clip-1_2")
+    client.force_login(alice)
+    html = fragment(client, vk)
+    assert "Первые цифры — примерно через час" in html and "—</strong>" not in html

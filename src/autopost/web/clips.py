@@ -62,7 +62,8 @@ def card_context(clip: Clip) -> Clip:
     clip.totals = {name: getattr(clip, f"total_{name}", None) for name in COUNTERS}
     with_stats = set(stats_platforms())
     clip.totals_shown = any(
-        p.status == Status.PUBLISHED and p.platform in with_stats for p in clip.publications.all()
+        p.status == Status.PUBLISHED and p.platform in with_stats and p.stats_updated_at
+        for p in clip.publications.all()
     )
     return clip
 
