@@ -47,7 +47,10 @@ def test_a_scheduled_publication_says_when_it_goes_out_in_moscow_time_and_keeps_
     client.force_login(alice)
     html = fragment(client, publication)
     assert "Запланировано" in html and "МСК" in html and "Выйдет" in html
-    assert 'hx-trigger="every 3s"' in html
+    # An hour ahead: asked rarely; a minute before its time: asked often.
+    assert 'hx-trigger="every 30s"' in html
+    with time_machine.travel(publication.scheduled_at - timedelta(seconds=50)):
+        assert 'hx-trigger="every 3s"' in fragment(client, publication)
     assert "Отменить" in html and "Повторить" not in html
 
 

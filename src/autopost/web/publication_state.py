@@ -8,7 +8,7 @@ delayed. Both must be said plainly, with the time of the next attempt.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,15 @@ class DisplayState:
     def live(self) -> bool:
         """Still changing by itself: the page keeps polling while any badge is live."""
         return self.key in ("scheduled", "publishing", "retrying", "delayed")
+
+    @property
+    def poll_seconds(self) -> int:
+        """How often the badge asks again: often while work runs or is about to, rarely while a
+        publication waits for a time far ahead (a page may hold hundreds of scheduled badges)."""
+        if self.key in ("scheduled", "retrying") and self.when is not None:
+            if self.when - timezone.now() > timedelta(minutes=1):
+                return 30
+        return 3
 
 
 def display_state(publication, now: datetime | None = None) -> DisplayState:
