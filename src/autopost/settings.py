@@ -37,11 +37,12 @@ SECRET_KEY = env("AUTOPOST_SECRET_KEY") or _secret_file(
     "django_secret_key", lambda: secrets.token_urlsafe(50)
 )
 
-# Platform tokens are encrypted with this key (32 bytes, hex). Without DEBUG a configured key is
-# required (a system check refuses to start); with DEBUG one is generated into the data folder.
+# Platform tokens are encrypted with this key (32 bytes, hex). In production a configured key is
+# required (a system check refuses to start); with DEBUG or the sandbox platforms (the demo, whose
+# tokens are the emulators') one is generated into the data folder.
 PLATFORM_TOKEN_SECRET = env("PLATFORM_TOKEN_SECRET")
 PLATFORM_TOKEN_SECRET_GENERATED = False
-if not PLATFORM_TOKEN_SECRET and DEBUG:
+if not PLATFORM_TOKEN_SECRET and (DEBUG or SANDBOX):
     PLATFORM_TOKEN_SECRET = _secret_file("platform_token_secret", lambda: secrets.token_hex(32))
     PLATFORM_TOKEN_SECRET_GENERATED = True
     warnings.warn(
