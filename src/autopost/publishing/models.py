@@ -33,6 +33,13 @@ class Status(models.TextChoices):
 LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHING)
 
 
+def cancellable_q(now: datetime) -> Q:
+    """Rows a cancel (or a disconnect) may stop: scheduled, or waiting for a retry with no live
+    lease; an attempt that is running finishes."""
+    waiting = Q(status=Status.PUBLISHING) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+    return Q(status=Status.SCHEDULED) | waiting
+
+
 class PublicationQuerySet(models.QuerySet):
     def owned_by(self, user) -> PublicationQuerySet:
         return self.filter(clip__owner=user)
@@ -193,10 +200,8 @@ class Publication(models.Model):
 
     def cancel(self, reason: str = "cancelled_by_user") -> bool:
         """Cancel a scheduled row, or one waiting for a retry (not while an attempt runs)."""
-        now = timezone.now()
-        waiting = Q(status=Status.PUBLISHING) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         return self._transition(
-            Q(status=Status.SCHEDULED) | waiting,
+            cancellable_q(timezone.now()),
             Status.CANCELLED,
             reason,
             next_attempt_at=None,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +21,7 @@ from autopost.connections.oauth import CallbackProblem, finish_authorization, st
 from autopost.connections.service import configure_connection, disconnect_platform, list_targets
 from autopost.platforms import PLATFORMS, is_available, platform_label
 from autopost.publishing.errors import NotFound, ServiceError
-from autopost.publishing.models import Publication, Status
+from autopost.publishing.models import Publication, cancellable_q
 from autopost.web.connect_forms import CONNECT_FORMS, SECRET_FIELDS, ConnectForm, reconnect_initial
 from autopost.web.plan_notes import (
     how_to_change_plan,
@@ -71,11 +71,9 @@ def cancellable_counts(connection_ids: list[int]) -> dict[int, int]:
     The same rows ``Publication.cancel`` accepts (what ``cancel_pending_for_connection`` cancels):
     scheduled, or waiting for a retry with no live lease; an upload that is running finishes.
     """
-    now = timezone.now()
-    waiting = Q(status=Status.PUBLISHING) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
     rows = (
         Publication.objects.filter(connection_id__in=connection_ids)
-        .filter(Q(status=Status.SCHEDULED) | waiting)
+        .filter(cancellable_q(timezone.now()))
         .values("connection_id")
         .annotate(n=Count("pk"))
     )
