@@ -268,6 +268,12 @@ VK_CLIP_POLL_SECONDS = envfloat("AUTOPOST_VK_CLIP_POLL_SECONDS", 10.0)
 VK_CLIP_POLL_ATTEMPTS = envint("AUTOPOST_VK_CLIP_POLL_ATTEMPTS", 12)
 RUTUBE_API_URL = _platform_url("AUTOPOST_RUTUBE_API_URL", "https://rutube.ru", "/rutube")
 DZEN_URL = _platform_url("AUTOPOST_DZEN_URL", "https://dzen.ru", "/dzen")
+# Public sites the post and channel links shown to people point at; the sandbox serves its own
+# pages there (Rutube and Дзен share the API's host, as on the real sites).
+VK_WEB_URL = _platform_url("AUTOPOST_VK_WEB_URL", "https://vk.com", "/vk-web")
+TELEGRAM_WEB_URL = _platform_url("AUTOPOST_TELEGRAM_WEB_URL", "https://t.me", "/telegram-web")
+RUTUBE_WEB_URL = _platform_url("AUTOPOST_RUTUBE_WEB_URL", "https://rutube.ru", "/rutube")
+DZEN_WEB_URL = _platform_url("AUTOPOST_DZEN_WEB_URL", "https://dzen.ru", "/dzen")
 # Rutube downloads clips from a signed link on AUTOPOST_PUBLIC_URL that stays valid this long.
 SIGNED_URL_TTL_SECONDS = envint("AUTOPOST_SIGNED_URL_TTL_SECONDS", 6 * 3600)
 RUTUBE_POLL_SECONDS = envfloat("AUTOPOST_RUTUBE_POLL_SECONDS", 10.0)

@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection as db_connection
 from django.test import Client
 from django.utils import timezone
@@ -86,7 +87,7 @@ def test_an_expired_access_token_is_refreshed_before_publishing(vk_connection, a
 
     publication.refresh_from_db()
     assert publication.status == Status.PUBLISHED, (publication.last_error_code, publication.last_error_message)
-    assert publication.remote_url.startswith("https://vk.com/clip")
+    assert publication.remote_url.startswith(f"{settings.VK_WEB_URL}/clip")
     assert PlatformConnection.objects.get(pk=vk_connection.pk).get_credentials().access_token != old_token
     [video] = [v for v in sandbox_control.vk_videos() if not v.get("deleted")]
     assert video["sha256"] == publication.clip.sha256

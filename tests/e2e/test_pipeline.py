@@ -3,6 +3,8 @@
 import time
 from datetime import datetime, timedelta, timezone
 
+from django.conf import settings
+
 from tests.e2e.conftest import sha256
 from autopost.sandbox import demo
 
@@ -23,7 +25,8 @@ def test_upload_publish_and_the_channel_receives_the_exact_bytes(stack, sandbox_
     [message] = sandbox_control.telegram_messages()
     assert message["sha256"] == sha256(sample_clip)
     assert message["caption"].startswith("Закат над Невой")
-    assert publication["url"] == f"https://t.me/{demo.TELEGRAM_CHANNEL[1:]}/{message['message_id']}"
+    channel = demo.TELEGRAM_CHANNEL[1:]
+    assert publication["url"] == f"{settings.TELEGRAM_WEB_URL}/{channel}/{message['message_id']}"
     assert [e["reason"] for e in publication["events"]] == ["publish_requested", "attempt_started", "published"]
 
 

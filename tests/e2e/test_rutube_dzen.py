@@ -4,6 +4,7 @@ import json
 import time
 
 from django.apps import apps
+from django.conf import settings
 
 from autopost.clips.models import Clip
 from autopost.sandbox import demo
@@ -27,7 +28,7 @@ def test_rutube_pulls_the_clip_from_our_signed_link_and_the_password_is_nowhere(
 
     assert publication["status"] == "published", publication
     [video] = sandbox_control.rutube_videos()
-    assert publication["url"] == f"https://rutube.ru/video/{video['video_id']}/"
+    assert publication["url"] == f"{settings.RUTUBE_WEB_URL}/video/{video['video_id']}/"
     assert video["sha256"] == Clip.objects.get(pk=clip["id"]).sha256
     assert video["source_url"].startswith(f"{stack.url}/clips/{clip['id']}/download?expires=")
 
@@ -51,7 +52,7 @@ def test_dzen_short_goes_through_tus_and_is_published(stack, sandbox_control, sa
 
     assert publication["status"] == "published", publication
     [short] = sandbox_control.dzen_publications()
-    assert publication["url"] == f"https://dzen.ru/shorts/{short['publication_id']}"
+    assert publication["url"] == f"{settings.DZEN_WEB_URL}/shorts/{short['publication_id']}"
     assert short["published"] and short["sha256"] == Clip.objects.get(pk=clip["id"]).sha256
 
 

@@ -5,6 +5,7 @@ import time
 
 import httpx
 import pytest
+from django.conf import settings
 
 from autopost.clips.models import Clip
 from autopost.publishing.models import Publication
@@ -66,7 +67,7 @@ def test_one_click_publishes_to_vk_and_telegram(vk_stack, browser, sandbox_contr
 
     assert done[vk["id"]]["status"] == "published", done[vk["id"]]
     owner, video_id = done[vk["id"]]["remote_id"].split("_")
-    assert done[vk["id"]]["url"] == f"https://vk.com/clip{owner}_{video_id}"
+    assert done[vk["id"]]["url"] == f"{settings.VK_WEB_URL}/clip{owner}_{video_id}"
     [video] = [v for v in sandbox_control.vk_videos() if str(v["video_id"]) == video_id]
     assert video["sha256"] == Clip.objects.get(pk=clip["id"]).sha256
     assert done[telegram["id"]]["status"] == "published"
@@ -112,4 +113,5 @@ def test_worker_killed_after_video_save_leaves_exactly_one_video(vk_stack, brows
     live = [v for v in sandbox_control.vk_videos() if not v["deleted"]]
     assert len(live) == 1
     assert live[0]["sha256"] == Clip.objects.get(pk=clip["id"]).sha256
-    assert publication["url"] == f"https://vk.com/video{live[0]['owner_id']}_{live[0]['video_id']}"
+    video = f"{live[0]['owner_id']}_{live[0]['video_id']}"
+    assert publication["url"] == f"{settings.VK_WEB_URL}/video{video}"

@@ -4,6 +4,7 @@
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection as db_connection
 from django.test import Client
 from django.utils import timezone
@@ -96,7 +97,7 @@ def test_a_clip_that_cannot_be_published_falls_back_to_a_video(vk, alice, sandbo
     publication = publish(alice, vk)
 
     assert publication.status == Status.PUBLISHED, publication.last_error_message
-    assert publication.remote_url.startswith("https://vk.com/video")
+    assert publication.remote_url.startswith(f"{settings.VK_WEB_URL}/video")
     [video] = live_videos(sandbox_control)
     assert video["sha256"] == publication.clip.sha256
     assert any(v.get("deleted") for v in sandbox_control.vk_videos())  # the half-made clip is gone
@@ -111,7 +112,7 @@ def test_publishing_to_a_community_as_a_video_with_a_wall_post(vk, alice, sandbo
     assert publication.status == Status.PUBLISHED, publication.last_error_message
     [video] = live_videos(sandbox_control)
     assert video["owner_id"] == -demo.VK_GROUP_ID
-    assert publication.remote_url == f"https://vk.com/video-{demo.VK_GROUP_ID}_{video['video_id']}"
+    assert publication.remote_url == f"{settings.VK_WEB_URL}/video-{demo.VK_GROUP_ID}_{video['video_id']}"
     assert [p["owner_id"] for p in sandbox_control.vk_posts()] == [-demo.VK_GROUP_ID]
 
 

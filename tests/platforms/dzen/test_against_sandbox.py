@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 
 from autopost.platforms.base import ClipFile, Metadata, Stats, Target
 from autopost.platforms.dzen.adapter import DzenAdapter
@@ -82,7 +83,7 @@ def publications(control) -> list[dict]:
 def test_the_demo_session_connects_to_the_demo_channel(dzen_sandbox, channel):
     info = connect(channel=channel)
     assert info.target_id == demo.DZEN_PUBLISHER_ID
-    assert info.target_url == f"https://dzen.ru/id/{demo.DZEN_PUBLISHER_ID}"
+    assert info.target_url == f"{settings.DZEN_WEB_URL}/id/{demo.DZEN_PUBLISHER_ID}"
     assert json.loads(info.credentials.access_token)["Session_id"] == demo.DZEN_SESSION_ID
     assert demo.DZEN_CSRF_TOKEN not in info.credentials.access_token
 
@@ -127,7 +128,7 @@ def test_verify_until_the_session_expires(dzen_sandbox):
 def test_a_clip_is_published_as_a_short(dzen_sandbox):
     checkpoint = HookedCheckpoint()
     result = connected().publish(clip_of(), META, checkpoint)
-    assert result.url == f"https://dzen.ru/shorts/{result.remote_id}"
+    assert result.url == f"{settings.DZEN_WEB_URL}/shorts/{result.remote_id}"
     [publication] = publications(dzen_sandbox)
     assert publication["publication_id"] == result.remote_id
     assert publication["sha256"] == SHA256 and publication["size"] == len(VIDEO)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 
 from autopost.platforms.base import ClipFile, Metadata
 from autopost.platforms.errors import ClipFileMissing, PermanentError, TransientError
@@ -24,7 +25,7 @@ def body(request):
 def test_a_clip_is_published_as_a_short(dzen, checkpoint, sleeps):
     result = adapter(dzen).publish(clip_of(), META, checkpoint)
     assert (result.remote_id, result.url) == (PUBLICATION_ID,
-                                              f"https://dzen.ru/shorts/{PUBLICATION_ID}")
+                                              f"{settings.DZEN_WEB_URL}/shorts/{PUBLICATION_ID}")
     assert dzen.routes == FLOW
     assert bytes(dzen.upload().data) == VIDEO
     assert sleeps == [5.0]  # one poll found it still converting
@@ -101,7 +102,7 @@ def test_ids_are_saved_the_moment_they_exist(dzen, checkpoint, sleeps):
     assert offsets == [1000, 2000, 3000, 4000, 5000, len(VIDEO)]
     stages = [s["stage"] for s in checkpoint.saves if "stage" in s]
     assert stages == ["created", "upload_started", "uploaded", "finished", "done"]
-    assert checkpoint.data["url"] == f"https://dzen.ru/shorts/{PUBLICATION_ID}"
+    assert checkpoint.data["url"] == f"{settings.DZEN_WEB_URL}/shorts/{PUBLICATION_ID}"
 
 
 def test_every_api_call_is_throttled_but_the_upload_host_is_not(dzen, checkpoint, sleeps):

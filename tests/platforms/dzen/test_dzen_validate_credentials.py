@@ -6,6 +6,7 @@ import json
 
 import httpx
 import pytest
+from django.conf import settings
 
 from autopost.platforms.dzen.adapter import DzenAdapter
 from autopost.platforms.dzen.client import find_csrf_token, is_login_url
@@ -32,7 +33,7 @@ def test_connect_returns_the_channel_and_the_cookies_as_the_secret(dzen):
     info = connect(dzen, channel=f"https://dzen.ru/id/{PUBLISHER_ID}")
     assert (info.account_id, info.target_id) == (PUBLISHER_ID, PUBLISHER_ID)
     assert info.target_name == PUBLISHER_ID  # §5 has no call that names the channel
-    assert info.target_url == f"https://dzen.ru/id/{PUBLISHER_ID}"
+    assert info.target_url == f"{settings.DZEN_WEB_URL}/id/{PUBLISHER_ID}"
     assert info.options == {"publisher_id": PUBLISHER_ID, "channel_slug": ""}
     assert json.loads(info.credentials.access_token) == {
         "Session_id": SESSION_ID, "yandexuid": YANDEXUID, "sessionid2": "SeCrEtTwO"}

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 
 from autopost.platforms.base import ClipFile, Metadata, Stats, Target
 from autopost.platforms.errors import (
@@ -131,7 +132,7 @@ def test_demo_account_logs_in_with_email_or_phone(rutube_sandbox, username):
 
     assert (info.account_id, info.account_name) == (str(demo.RUTUBE_USERID), demo.RUTUBE_NAME)
     assert (info.target_id, info.target_name) == (str(demo.RUTUBE_USERID), demo.RUTUBE_NAME)
-    assert info.target_url == f"https://rutube.ru/channel/{demo.RUTUBE_USERID}/"
+    assert info.target_url == f"{settings.RUTUBE_WEB_URL}/channel/{demo.RUTUBE_USERID}/"
     assert info.credentials.access_token == demo.RUTUBE_TOKEN
     assert info.options == {}
 
@@ -178,7 +179,7 @@ def test_rutube_pulls_the_exact_bytes_once(rutube_sandbox, clip_server):
     again = provider.publish(clip_at(clip_server.url()), METADATA, checkpoint)
 
     assert again == first
-    assert first.url == f"https://rutube.ru/video/{first.remote_id}/"
+    assert first.url == f"{settings.RUTUBE_WEB_URL}/video/{first.remote_id}/"
     [video] = rutube_sandbox.rutube_videos(demo.RUTUBE_USERID)
     assert video["video_id"] == first.remote_id
     assert video["status"] == "ready"

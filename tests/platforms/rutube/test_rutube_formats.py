@@ -47,6 +47,7 @@ def test_title_falls_back_to_the_description_then_to_a_placeholder():
     assert video_title(" ", "") == "Без названия"
 
 
-def test_links():
+def test_links(settings):
+    settings.RUTUBE_WEB_URL = "https://rutube.ru"  # the production default
     assert video_url(VIDEO_ID) == f"https://rutube.ru/video/{VIDEO_ID}/"
     assert channel_url(1234567) == "https://rutube.ru/channel/1234567/"

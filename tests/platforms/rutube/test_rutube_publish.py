@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from django.conf import settings
 from structlog.testing import capture_logs
 
 from autopost.platforms.base import Metadata
@@ -25,7 +26,10 @@ from .replies import (
 )
 
 POLL = video_route()
-RESULT_URL = f"https://rutube.ru/video/{VIDEO_ID}/"
+
+
+def result_url() -> str:
+    return f"{settings.RUTUBE_WEB_URL}/video/{VIDEO_ID}/"
 
 
 def publish(rutube, checkpoint, metadata=Metadata("Clip 1", "Описание клипа"), **clip_options):
@@ -66,8 +70,8 @@ def test_clip_url_is_posted_once_and_polled_until_ready(rutube, checkpoint, slee
         assert request.headers["Accept"] == "application/json"
     assert seen == [{"video_id": VIDEO_ID, "stage": "processing"}]  # saved before any poll
     assert sleeps == [10.0, 10.0]
-    assert (result.remote_id, result.url) == (VIDEO_ID, RESULT_URL)
-    assert checkpoint.data == {"video_id": VIDEO_ID, "stage": "done", "url": RESULT_URL}
+    assert (result.remote_id, result.url) == (VIDEO_ID, result_url())
+    assert checkpoint.data == {"video_id": VIDEO_ID, "stage": "done", "url": result_url()}
 
 
 def test_waiting_for_moderation_counts_as_ready(rutube, checkpoint, sleeps):
@@ -124,11 +128,11 @@ def test_retry_with_a_saved_id_polls_without_posting_again(rutube, checkpoint, s
     result = publish(rutube, checkpoint, signed_url=None)  # no new link needed
 
     assert rutube.routes == [POLL]
-    assert result.url == RESULT_URL
+    assert result.url == result_url()
 
 
 def test_finished_publication_makes_no_calls(rutube, checkpoint):
-    checkpoint.data.update(video_id=VIDEO_ID, stage="done", url=RESULT_URL)
+    checkpoint.data.update(video_id=VIDEO_ID, stage="done", url=result_url())
 
     assert publish(rutube, checkpoint).remote_id == VIDEO_ID
     assert rutube.requests == []

@@ -6,6 +6,7 @@ import traceback
 
 import httpx
 import pytest
+from django.conf import settings
 from structlog.testing import capture_logs
 
 from autopost.platforms.errors import PermanentError, PlatformError, RateLimited, TransientError
@@ -77,7 +78,7 @@ def test_login_exchanges_the_password_once_and_validates_the_token(rutube):
         assert PASSWORD not in str(call.url)
     assert (info.account_id, info.account_name) == (str(USER_ID), CHANNEL_NAME)
     assert (info.target_id, info.target_name) == (str(USER_ID), CHANNEL_NAME)
-    assert info.target_url == f"https://rutube.ru/channel/{USER_ID}/"
+    assert info.target_url == f"{settings.RUTUBE_WEB_URL}/channel/{USER_ID}/"
     assert info.credentials.access_token == TOKEN
     assert info.credentials.refresh_token == ""
     assert info.options == {}

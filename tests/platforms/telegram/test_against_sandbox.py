@@ -11,6 +11,7 @@ import hashlib
 import io
 
 import pytest
+from django.conf import settings
 
 from autopost.platforms.base import ClipFile, Metadata, Target
 from autopost.platforms.errors import AuthExpired, PermanentError, RateLimited, TransientError
@@ -64,7 +65,7 @@ def test_demo_bot_connects_to_the_demo_channel(telegram_sandbox, channel):
     assert info.account_name == f"@{demo.TELEGRAM_BOT_USERNAME}"
     assert info.target_id == str(demo.TELEGRAM_CHANNEL_ID)
     assert info.target_name == demo.TELEGRAM_CHANNEL_TITLE
-    assert info.target_url == "https://t.me/autopost_demo"
+    assert info.target_url == f"{settings.TELEGRAM_WEB_URL}/autopost_demo"
 
 
 def test_private_channel_connects_by_id(telegram_sandbox):
@@ -106,7 +107,7 @@ def test_channel_receives_the_exact_bytes_once(telegram_sandbox):
     again = provider.publish(clip_of(), Metadata("Лучший момент", "Описание клипа"), checkpoint)
 
     assert again == first
-    assert first.url == f"https://t.me/autopost_demo/{first.remote_id}"
+    assert first.url == f"{settings.TELEGRAM_WEB_URL}/autopost_demo/{first.remote_id}"
     [message] = telegram_sandbox.telegram_messages(demo.TELEGRAM_CHANNEL)
     assert str(message["message_id"]) == first.remote_id
     assert message["sha256"] == hashlib.sha256(VIDEO).hexdigest()
@@ -121,7 +122,7 @@ def test_private_channel_post_gets_a_c_link(telegram_sandbox):
 
     result = provider.publish(clip_of(), Metadata("Clip"), FakeCheckpoint())
 
-    assert result.url == f"https://t.me/c/1000000004/{result.remote_id}"
+    assert result.url == f"{settings.TELEGRAM_WEB_URL}/c/1000000004/{result.remote_id}"
 
 
 def test_long_caption_is_trimmed_before_sending(telegram_sandbox):

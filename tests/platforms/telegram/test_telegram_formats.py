@@ -87,12 +87,14 @@ def test_markup_characters_stay_plain_text():
 # --- links -----------------------------------------------------------------------------------
 
 
-def test_public_channel_link():
+def test_public_channel_link(settings):
+    settings.TELEGRAM_WEB_URL = "https://t.me"  # the production default
     assert message_url(-1001234567890, "myclips", 812) == "https://t.me/myclips/812"
 
 
 @pytest.mark.parametrize("chat_id", [-1001234567890, "-1001234567890"])
-def test_private_channel_link_drops_the_minus_100(chat_id):
+def test_private_channel_link_drops_the_minus_100(chat_id, settings):
+    settings.TELEGRAM_WEB_URL = "https://t.me"
     assert message_url(chat_id, "", 812) == "https://t.me/c/1234567890/812"
     assert message_url(chat_id, None, 812) == "https://t.me/c/1234567890/812"
 

@@ -9,6 +9,7 @@ import tracemalloc
 
 import httpx
 import pytest
+from django.conf import settings
 
 from autopost.platforms.base import ClipFile, Credentials, Metadata, Target
 from autopost.platforms.errors import (
@@ -58,7 +59,7 @@ def test_sends_one_multipart_request_with_the_exact_file(telegram, checkpoint):
     result = adapter(telegram).publish(clip, Metadata("Clip 1", "Лучший момент"), checkpoint)
 
     assert result.remote_id == "812"
-    assert result.url == "https://t.me/myclips/812"
+    assert result.url == f"{settings.TELEGRAM_WEB_URL}/myclips/812"
     assert telegram.methods == ["sendVideo"]
     parts = multipart_parts(telegram.requests[0])
     params, body = parts["video"]
@@ -111,7 +112,7 @@ def test_private_channel_gets_a_c_link(telegram, checkpoint):
 
     result = adapter(telegram, options={}).publish(clip_of()[0], Metadata("Clip 1"), checkpoint)
 
-    assert result.url == "https://t.me/c/1234567890/812"
+    assert result.url == f"{settings.TELEGRAM_WEB_URL}/c/1234567890/812"
 
 
 def test_message_id_is_saved_the_moment_telegram_returns_it(telegram, checkpoint):
@@ -120,7 +121,7 @@ def test_message_id_is_saved_the_moment_telegram_returns_it(telegram, checkpoint
     adapter(telegram).publish(clip_of()[0], Metadata("Clip 1"), checkpoint)
 
     assert checkpoint.saves == [
-        {"message_id": 812, "chat_id": CHAT_ID, "url": "https://t.me/myclips/812"}
+        {"message_id": 812, "chat_id": CHAT_ID, "url": f"{settings.TELEGRAM_WEB_URL}/myclips/812"}
     ]
 
 
@@ -141,7 +142,7 @@ def test_checkpoint_without_url_still_resumes(telegram, checkpoint):
 
     result = adapter(telegram).publish(clip_of()[0], Metadata("Clip 1"), checkpoint)
 
-    assert result.url == "https://t.me/myclips/813"
+    assert result.url == f"{settings.TELEGRAM_WEB_URL}/myclips/813"
     assert telegram.requests == []
 
 
@@ -154,7 +155,7 @@ def test_scheduled_send_with_message_id_zero_counts_as_published_once(telegram, 
 
     assert first == second
     assert first.remote_id == ""
-    assert first.url == "https://t.me/myclips"
+    assert first.url == f"{settings.TELEGRAM_WEB_URL}/myclips"
     assert checkpoint.data["message_id"] == 0
     assert telegram.methods == ["sendVideo"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from autopost.platforms.errors import PermanentError, RateLimited, TransientError
 from autopost.platforms.telegram.adapter import TelegramAdapter
@@ -41,7 +42,7 @@ def test_admin_bot_with_post_rights_connects(telegram):
     assert info.account_name == "@clipper_bot"
     assert info.target_id == str(CHAT_ID)
     assert info.target_name == "My clips"
-    assert info.target_url == "https://t.me/myclips"
+    assert info.target_url == f"{settings.TELEGRAM_WEB_URL}/myclips"
     assert dict(info.options) == {"chat_username": "myclips", "bot_username": "clipper_bot"}
     assert info.credentials.access_token == BOT_TOKEN
     assert telegram.methods == ["getMe", "getChat", "getChatMember"]

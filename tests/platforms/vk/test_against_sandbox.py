@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.conf import settings
 
 from autopost.platforms.base import ClipFile, Credentials, Metadata, Stats, Target
 from autopost.platforms.errors import AuthExpired, PermanentError, RateLimited, TransientError
@@ -81,7 +82,7 @@ def test_pasted_token_connects_to_the_community(vk_sandbox):
 
     assert (info.account_id, info.account_name) == (str(demo.VK_USER_ID), "Иван Петров")
     assert (info.target_id, info.target_name) == (GROUP, demo.VK_GROUP_NAME)
-    assert info.target_url == f"https://vk.com/{demo.VK_GROUP_SCREEN_NAME}"
+    assert info.target_url == f"{settings.VK_WEB_URL}/{demo.VK_GROUP_SCREEN_NAME}"
     assert info.options["token_source"] == "pasted"
 
 
@@ -89,7 +90,7 @@ def test_pasted_token_connects_to_the_own_page(vk_sandbox):
     info = connect(target_id="")
 
     assert info.target_id == str(demo.VK_USER_ID)
-    assert info.target_url == f"https://vk.com/id{demo.VK_USER_ID}"
+    assert info.target_url == f"{settings.VK_WEB_URL}/id{demo.VK_USER_ID}"
 
 
 def test_refusals_name_what_to_fix(vk_sandbox):
@@ -115,7 +116,7 @@ def test_targets_are_the_page_and_the_administered_community(vk_sandbox):
 
     assert [(c.target_id, c.kind) for c in choices] == [
         (str(demo.VK_USER_ID), "page"), (GROUP, "community")]
-    assert choices[1].url == f"https://vk.com/{demo.VK_GROUP_SCREEN_NAME}"
+    assert choices[1].url == f"{settings.VK_WEB_URL}/{demo.VK_GROUP_SCREEN_NAME}"
 
 
 # --- publishing --------------------------------------------------------------------------------
@@ -130,7 +131,7 @@ def test_clip_reaches_the_community_once_with_the_exact_bytes(vk_sandbox):
     assert again == first
     [clip] = live(vk_sandbox.vk_videos(OWNER))
     assert first.remote_id == f"{OWNER}_{clip['video_id']}"
-    assert first.url == f"https://vk.com/clip{first.remote_id}"
+    assert first.url == f"{settings.VK_WEB_URL}/clip{first.remote_id}"
     assert (clip["kind"], clip["part_name"], clip["sha256"]) == ("clip", "file", SHA256)
     assert clip["published"] is True
     assert clip["description"] == "Лучший момент\n\nОписание"
@@ -143,7 +144,7 @@ def test_clip_is_polled_while_vk_processes_it(vk_sandbox):
 
     result = connected().publish(clip_of(), Metadata("Clip"), checkpoint)
 
-    assert result.url.startswith("https://vk.com/clip")
+    assert result.url.startswith(f"{settings.VK_WEB_URL}/clip")
     assert "clip_fallback" not in checkpoint.data
 
 
@@ -157,7 +158,7 @@ def test_clip_that_never_gets_ready_becomes_a_video(vk_sandbox, settings):
     clip, video = vk_sandbox.vk_videos(OWNER)
     assert (clip["kind"], clip["deleted"], clip["published"]) == ("clip", True, False)
     assert (video["kind"], video["part_name"], video["sha256"]) == ("video", "video_file", SHA256)
-    assert result.url == f"https://vk.com/video{OWNER}_{video['video_id']}"
+    assert result.url == f"{settings.VK_WEB_URL}/video{OWNER}_{video['video_id']}"
     assert checkpoint.data["clip_fallback"] == "vk_clip_processing"
 
 
@@ -175,7 +176,7 @@ def test_video_with_a_wall_post_from_the_community(vk_sandbox):
     assert post["post_id"] == checkpoint.data["post_id"]
     assert post["videos"] == [result.remote_id]
     assert post["from_id"] == OWNER  # from_group=1: the community posts, not the person
-    assert result.url == f"https://vk.com/video{result.remote_id}"
+    assert result.url == f"{settings.VK_WEB_URL}/video{result.remote_id}"
 
 
 def test_retry_after_a_failed_wall_post_neither_uploads_nor_posts_twice(vk_sandbox):
@@ -228,7 +229,7 @@ def test_retry_after_a_rate_limited_clip_publish_does_not_upload_again(vk_sandbo
 
     [clip] = vk_sandbox.vk_videos(OWNER)
     assert (clip["kind"], clip["published"], clip["deleted"]) == ("clip", True, False)
-    assert result.url == f"https://vk.com/clip{OWNER}_{clip['video_id']}"
+    assert result.url == f"{settings.VK_WEB_URL}/clip{OWNER}_{clip['video_id']}"
 
 
 def test_stats_come_from_video_get(vk_sandbox):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from autopost.platforms.base import Credentials, Target, TargetChoice
 from autopost.platforms.errors import AuthExpired
@@ -24,10 +25,11 @@ def test_own_page_first_then_managed_communities(vk):
 
     choices = adapter(vk).list_targets()
 
+    web = settings.VK_WEB_URL
     assert choices == [
-        TargetChoice(str(USER_ID), "Ivan P", "page", f"https://vk.com/id{USER_ID}"),
-        TargetChoice("-218861756", "Клипы недели", "community", "https://vk.com/clips_week"),
-        TargetChoice("-42", "Без адреса", "community", "https://vk.com/club42"),
+        TargetChoice(str(USER_ID), "Ivan P", "page", f"{web}/id{USER_ID}"),
+        TargetChoice("-218861756", "Клипы недели", "community", f"{web}/clips_week"),
+        TargetChoice("-42", "Без адреса", "community", f"{web}/club42"),
     ]
     assert form_fields(vk.sent("groups.get")[0]) == {
         "filter": "admin,editor", "extended": "1", "count": "1000", "v": "5.199"}

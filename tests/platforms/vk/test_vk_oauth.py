@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.conf import settings
 
 from autopost.platforms.base import Credentials, Target
 from autopost.platforms.errors import AuthExpired, PermanentError, TransientError
@@ -117,7 +118,7 @@ def test_exchange_posts_the_code_with_the_verifier_and_device(vk):
     assert users_get.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
     assert (info.account_id, info.account_name) == (str(USER_ID), "Ivan P")
     assert (info.target_id, info.target_name) == (str(USER_ID), "Ivan P")
-    assert info.target_url == f"https://vk.com/id{USER_ID}"
+    assert info.target_url == f"{settings.VK_WEB_URL}/id{USER_ID}"
     assert info.credentials.access_token == ACCESS_TOKEN
     assert info.credentials.refresh_token == REFRESH_TOKEN
     expected = before + timedelta(seconds=3600)

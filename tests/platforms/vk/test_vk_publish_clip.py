@@ -8,6 +8,7 @@ import os
 import tracemalloc
 
 import pytest
+from django.conf import settings
 
 from autopost.platforms.base import ClipFile, Credentials, Metadata
 from autopost.platforms.errors import AuthExpired, RateLimited
@@ -55,7 +56,7 @@ def test_clip_is_the_default_and_goes_through_all_four_steps(vk, checkpoint, sle
 
     result = publish(vk, checkpoint)
 
-    assert (result.remote_id, result.url) == (CLIP_KEY, f"https://vk.com/clip{CLIP_KEY}")
+    assert (result.remote_id, result.url) == (CLIP_KEY, f"{settings.VK_WEB_URL}/clip{CLIP_KEY}")
     assert vk.routes == CLIP_STEPS
     assert form_fields(vk.sent("shortVideo.create")[0]) == {
         "file_size": str(len(VIDEO_BYTES)), "group_id": str(GROUP_ID),
@@ -94,7 +95,7 @@ def test_own_page_clip_has_no_group_id(vk, checkpoint, sleeps):
     result = adapter(vk, community=False).publish(clip_of()[0], Metadata("Clip 1"), checkpoint)
 
     assert all("group_id" not in form_fields(r) for _, r in vk.requests if _ != UPLOAD)
-    assert result.url == f"https://vk.com/clip{USER_ID}_{CLIP_ID}"
+    assert result.url == f"{settings.VK_WEB_URL}/clip{USER_ID}_{CLIP_ID}"
 
 
 def test_wall_post_option_asks_for_a_wallpost(vk, checkpoint, sleeps):
@@ -128,7 +129,7 @@ def test_still_processing_is_polled_at_the_configured_interval(vk, checkpoint, s
 
     result = publish(vk, checkpoint)
 
-    assert result.url == f"https://vk.com/clip{CLIP_KEY}"
+    assert result.url == f"{settings.VK_WEB_URL}/clip{CLIP_KEY}"
     assert vk.routes == CLIP_STEPS + ["shortVideo.publish"] * 3
     assert sleeps == [10.0, 10.0, 10.0]
 
@@ -165,7 +166,7 @@ def test_clip_never_processed_is_deleted_and_published_as_a_video(vk, checkpoint
         "owner_id": str(OWNER_ID), "video_id": str(CLIP_ID), "v": "5.199"}
     assert set(multipart_parts(vk.sent(UPLOAD)[1])) == {"video_file"}
     assert multipart_parts(vk.sent(UPLOAD)[1])["video_file"][1] == VIDEO_BYTES
-    assert (result.remote_id, result.url) == (VIDEO_KEY, f"https://vk.com/video{VIDEO_KEY}")
+    assert (result.remote_id, result.url) == (VIDEO_KEY, f"{settings.VK_WEB_URL}/video{VIDEO_KEY}")
     assert checkpoint.data["clip_fallback"] == "vk_clip_processing"
     assert checkpoint.data["mode"] == "video"
     assert checkpoint.data["delete_pending"] is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from django.conf import settings
 
 from autopost.platforms.base import Metadata
 from autopost.platforms.errors import (
@@ -45,7 +46,7 @@ def test_video_to_a_community_saves_uploads_and_links(vk, checkpoint):
 
     result = publish(vk, checkpoint, clip=clip)
 
-    assert (result.remote_id, result.url) == (KEY, f"https://vk.com/video{KEY}")
+    assert (result.remote_id, result.url) == (KEY, f"{settings.VK_WEB_URL}/video{KEY}")
     assert vk.routes == ["video.save", UPLOAD]
     assert form_fields(vk.sent("video.save")[0]) == {
         "name": "Clip 1", "description": "Лучший момент", "group_id": str(GROUP_ID),
@@ -70,7 +71,7 @@ def test_own_page_sends_no_group_id(vk, checkpoint):
         clip_of()[0], Metadata("Clip 1"), checkpoint)
 
     assert "group_id" not in form_fields(vk.sent("video.save")[0])
-    assert result.url == f"https://vk.com/video{USER_ID}_{VIDEO_ID}"
+    assert result.url == f"{settings.VK_WEB_URL}/video{USER_ID}_{VIDEO_ID}"
 
 
 def test_ids_are_saved_before_the_upload_starts(vk, checkpoint):
@@ -84,7 +85,7 @@ def test_ids_are_saved_before_the_upload_starts(vk, checkpoint):
                                    "stage": "created"}
     assert seen == [checkpoint.saves[0]]
     assert checkpoint.saves[-1] == {"stage": "done", "post_id": None, "remote_id": KEY,
-                                    "url": f"https://vk.com/video{KEY}"}
+                                    "url": f"{settings.VK_WEB_URL}/video{KEY}"}
 
 
 def test_wall_post_from_the_community(vk, checkpoint):
@@ -98,7 +99,7 @@ def test_wall_post_from_the_community(vk, checkpoint):
         "attachments": f"video{KEY}", "v": "5.199"}
     assert form_fields(vk.sent("video.save")[0])["wallpost"] == "0"
     assert checkpoint.data["post_id"] == 4711
-    assert result.url == f"https://vk.com/video{KEY}"
+    assert result.url == f"{settings.VK_WEB_URL}/video{KEY}"
 
 
 def test_wall_post_on_the_own_page_is_not_from_a_group(vk, checkpoint):

@@ -4,6 +4,7 @@ or starts over when VK no longer has it (or only an empty placeholder). Nothing 
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from structlog.testing import capture_logs
 
 from autopost.platforms.base import Metadata
@@ -58,7 +59,7 @@ def test_video_uploaded_before_the_crash_is_not_uploaded_again(vk, checkpoint):
     assert form_fields(vk.sent("video.get")[0]) == {"videos": VIDEO_KEY, "count": "1",
                                                     "v": "5.199"}
     assert opened == []
-    assert (result.remote_id, result.url) == (VIDEO_KEY, f"https://vk.com/video{VIDEO_KEY}")
+    assert (result.remote_id, result.url) == (VIDEO_KEY, f"{settings.VK_WEB_URL}/video{VIDEO_KEY}")
     assert [s.get("stage") for s in checkpoint.saves] == ["uploaded", "done"]
 
 
@@ -118,7 +119,7 @@ def test_clip_resumes_after_its_upload(vk, checkpoint, sleeps, stage, steps):
 
     assert vk.routes == steps
     assert opened == []
-    assert result.url == f"https://vk.com/clip{CLIP_KEY}"
+    assert result.url == f"{settings.VK_WEB_URL}/clip{CLIP_KEY}"
 
 
 def test_vanished_clip_is_made_again(vk, checkpoint, sleeps):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from autopost.platforms.errors import PermanentError, RateLimited, TransientError
 from autopost.platforms.vk.adapter import VkAdapter
@@ -40,7 +41,7 @@ def test_user_token_connects_to_the_own_page(vk):
     assert vk.sent("video.get")[0].content == b"count=1&v=5.199"
     assert (info.account_id, info.account_name) == (str(USER_ID), "Ivan P")
     assert (info.target_id, info.target_name) == (str(USER_ID), "Ivan P")
-    assert info.target_url == f"https://vk.com/id{USER_ID}"
+    assert info.target_url == f"{settings.VK_WEB_URL}/id{USER_ID}"
     assert info.credentials.access_token == PASTED_TOKEN
     assert info.credentials.refresh_token == ""
     assert info.credentials.expires_at is None
@@ -63,7 +64,7 @@ def test_community_the_user_runs_becomes_the_target(vk, target_id):
     info = connect(vk, target_id=target_id)
 
     assert (info.target_id, info.target_name) == (f"-{GROUP_ID}", "Клипы недели")
-    assert info.target_url == "https://vk.com/clips_week"
+    assert info.target_url == f"{settings.VK_WEB_URL}/clips_week"
     assert info.account_id == str(USER_ID)
     assert vk.sent("groups.getById")[0].content == f"group_id={GROUP_ID}&v=5.199".encode()
 

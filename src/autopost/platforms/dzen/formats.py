@@ -20,9 +20,13 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from django.conf import settings
+
 from autopost.platforms.errors import PermanentError
 
-PUBLIC_URL = "https://dzen.ru"  # links shown to people always point at the real site
+# The Studio's own origin, sent as Origin/Referer (§5.2). Links shown to people are built on
+# settings.DZEN_WEB_URL instead, read at each call: dzen.ru, or the sandbox's pages.
+PUBLIC_URL = "https://dzen.ru"
 PUBLIC_HOST = "dzen.ru"
 SESSION_COOKIE = "Session_id"
 MAX_SESSION_CHARS = 1_000_000
@@ -256,8 +260,8 @@ def _slug_only(slug: str) -> PermanentError:
 
 
 def channel_url(publisher_id: str) -> str:
-    return f"{PUBLIC_URL}/id/{publisher_id}"
+    return f"{settings.DZEN_WEB_URL}/id/{publisher_id}"
 
 
 def short_url(publication_id: str) -> str:
-    return f"{PUBLIC_URL}/shorts/{publication_id}"
+    return f"{settings.DZEN_WEB_URL}/shorts/{publication_id}"

@@ -1,8 +1,14 @@
-"""Rutube texts, links and processing states (docs/platform-apis.md §4). Pure functions, no I/O."""
+"""Rutube texts, links and processing states (docs/platform-apis.md §4). Pure functions, no I/O.
+
+The API answers with ids only (§4.2), so links are built on ``settings.RUTUBE_WEB_URL``, read at
+each call: rutube.ru, or the sandbox's pages.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
+
+from django.conf import settings
 
 from autopost.platforms.rutube.client import Video
 
@@ -55,8 +61,8 @@ def processing_state(video: Video) -> Processing:
 
 
 def video_url(video_id: str) -> str:
-    return f"https://rutube.ru/video/{video_id}/"
+    return f"{settings.RUTUBE_WEB_URL}/video/{video_id}/"
 
 
 def channel_url(user_id: int | str) -> str:
-    return f"https://rutube.ru/channel/{user_id}/"
+    return f"{settings.RUTUBE_WEB_URL}/channel/{user_id}/"

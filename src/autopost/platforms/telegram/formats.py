@@ -1,11 +1,14 @@
 """What users paste and what Telegram's texts and links look like (docs/platform-apis.md §3).
 
-Pure functions, no I/O: bot token and channel checks, the caption, post URLs.
+Pure functions, no I/O: bot token and channel checks, the caption, post URLs (on
+``settings.TELEGRAM_WEB_URL``, read at each call: t.me, or the sandbox's pages).
 """
 
 from __future__ import annotations
 
 import re
+
+from django.conf import settings
 
 from autopost.platforms.errors import PermanentError
 
@@ -77,10 +80,10 @@ def build_caption(title: str, description: str = "", limit: int = CAPTION_LIMIT)
 def message_url(chat_id: int | str, username: str | None, message_id: int) -> str:
     """``https://t.me/<username>/<id>`` for a public channel, ``https://t.me/c/<id>/<id>`` else."""
     if username:
-        return f"https://t.me/{username}/{message_id}"
-    return f"https://t.me/c/{str(chat_id).removeprefix('-100')}/{message_id}"
+        return f"{settings.TELEGRAM_WEB_URL}/{username}/{message_id}"
+    return f"{settings.TELEGRAM_WEB_URL}/c/{str(chat_id).removeprefix('-100')}/{message_id}"
 
 
 def channel_url(username: str | None) -> str:
     """The channel's public link, or ``""`` for a private channel."""
-    return f"https://t.me/{username}" if username else ""
+    return f"{settings.TELEGRAM_WEB_URL}/{username}" if username else ""

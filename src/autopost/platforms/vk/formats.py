@@ -1,12 +1,15 @@
 """What VK's ids, links and text limits look like (docs/platform-apis.md §2.2–§2.6).
 
-Pure functions, no I/O.
+Pure functions, no I/O. Links are built on ``settings.VK_WEB_URL``, read at each call, so the
+same code links to vk.com or to the sandbox's pages.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+
+from django.conf import settings
 
 from autopost.platforms.errors import PermanentError
 
@@ -77,19 +80,19 @@ def is_video_key(remote_id: str) -> bool:
 
 
 def video_url(owner_id: int, video_id: int) -> str:
-    return f"https://vk.com/video{video_key(owner_id, video_id)}"
+    return f"{settings.VK_WEB_URL}/video{video_key(owner_id, video_id)}"
 
 
 def clip_url(owner_id: int, video_id: int) -> str:
-    return f"https://vk.com/clip{video_key(owner_id, video_id)}"
+    return f"{settings.VK_WEB_URL}/clip{video_key(owner_id, video_id)}"
 
 
 def page_url(user_id: int) -> str:
-    return f"https://vk.com/id{user_id}"
+    return f"{settings.VK_WEB_URL}/id{user_id}"
 
 
 def community_url(group_id: int, screen_name: str = "") -> str:
-    return f"https://vk.com/{screen_name or f'club{group_id}'}"
+    return f"{settings.VK_WEB_URL}/{screen_name or f'club{group_id}'}"
 
 
 def full_name(first_name: str, last_name: str) -> str:
