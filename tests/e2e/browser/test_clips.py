@@ -10,7 +10,9 @@ from datetime import timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -151,12 +153,16 @@ def test_upload_publish_to_vk_and_telegram_and_watch_it_go_out(
     links = {p.platform: p.remote_url for p in Publication.objects.filter(status=Status.PUBLISHED)}
     [vk_video] = sandbox_control.vk_videos()
     [message] = sandbox_control.telegram_messages()
-    # The links are the platforms' own post addresses for what the sandbox received (the sandbox
-    # serves no post pages, so they are checked against its record rather than fetched).
-    assert links["vk"] == f"https://vk.com/clip{vk_video['owner_id']}_{vk_video['video_id']}"
+    # The links are the platforms' own post addresses (on the sandbox's sites) for what it received,
+    # and each «Открыть пост» opens that post's page, which shows the clip's caption.
+    assert links["vk"] == f"{settings.VK_WEB_URL}/clip{vk_video['owner_id']}_{vk_video['video_id']}"
     assert links["telegram"].endswith(f"/{message['message_id']}")
     for platform, url in links.items():
-        expect(clip_card.locator(f".pubstatus:has(.platform-{platform}) a", has_text="Открыть пост")).to_have_attribute("href", url)
+        link = clip_card.locator(f".pubstatus:has(.platform-{platform}) a", has_text="Открыть пост")
+        expect(link).to_have_attribute("href", url)
+        post = httpx.get(link.get_attribute("href"), timeout=10)
+        assert post.status_code == 200, (platform, url)
+        assert "<h1>Закат над Невой</h1>" in post.text, post.text
     expect(clip_card.locator(".pubstatus:has(.platform-telegram)")).to_contain_text("Статистика недоступна")
 
     # The stats collector runs (as if an hour later); the card's totals follow without a reload.
