@@ -302,6 +302,9 @@ METRICS_ALLOW = [
 ]
 # Metrics are read from the database at scrape time; this many seconds of reuse keep scrapes cheap.
 METRICS_CACHE_SECONDS = envfloat("AUTOPOST_METRICS_CACHE_SECONDS", 5.0)
+# Token refresh and stats sync rows are kept this long for people to look into (a daily task
+# prunes them); the counters built from them live on in observability's MetricTotal.
+METRICS_RETENTION_DAYS = envint("AUTOPOST_METRICS_RETENTION_DAYS", 7)
 WORKER_HEARTBEAT_SECONDS = envfloat("AUTOPOST_WORKER_HEARTBEAT_SECONDS", 10.0)
 # /readyz fails when no worker has beaten for this long: a queue nobody consumes is not ready.
 READY_HEARTBEAT_SECONDS = envint("AUTOPOST_READY_HEARTBEAT_SECONDS", 60)

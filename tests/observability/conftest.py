@@ -5,6 +5,7 @@ from huey.contrib.djhuey import HUEY
 from autopost.publishing.tasks import STATS_HUEY
 
 from tests.observability.scrape import Scrape, parse
+from tests.publishing.test_stats_collector import vk  # noqa: F401  (the VK connection fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -67,6 +67,7 @@ def test_the_seed_alerts_and_ours_are_all_there():
         "AutopostUnclaimedWork": "critical",
         "AutopostWorkerHeartbeatStale": "critical",
         "AutopostStatsStale": "warning",
+        "AutopostStatsSyncFailing": "warning",
     }
 
 

@@ -7,6 +7,7 @@ class ObservabilityConfig(AppConfig):
 
     def ready(self):
         from autopost.observability import checks  # noqa: F401  (registers the system check)
+        from autopost.observability import tasks  # noqa: F401  (registers the daily prune)
         from autopost.observability.logging import configure_logging
 
         configure_logging()

@@ -26,9 +26,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from autopost.connections.models import ConnectionStatus
-from autopost.observability.models import RefreshResult, TokenRefresh, WorkerHeartbeat
+from autopost.observability import totals
+from autopost.observability.models import RefreshResult, StatsSyncResult, WorkerHeartbeat
 from autopost.platforms import PLATFORMS, get_provider, is_available
-from autopost.publishing.models import Publication, PublicationEvent, Status
+from autopost.publishing.models import LIVE_STATUSES, Publication, PublicationEvent, Status
 
 # Seconds; from "right away" to "the last retry of the default schedule has run".
 LATENCY_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 24 * 3600)
@@ -69,6 +70,8 @@ class Snapshot:
     events: dict[str, EventCounts]
     latency: dict[str, Histogram]
     refreshes: dict[tuple[str, str], int]
+    stats_syncs: dict[tuple[str, str], int]
+    stats_refreshed: dict[str, int]
     queues: dict[str, tuple[int, int]]
     unclaimed: int
     oldest_unclaimed_seconds: float
@@ -81,11 +84,14 @@ def take_snapshot() -> Snapshot:
     now = timezone.now()
     unclaimed, oldest = unclaimed_publications(now)
     heartbeat_age, workers = worker_heartbeats(now)
+    refreshes, syncs, refreshed = counter_totals()
     return Snapshot(
         by_status=publications_by_status(),
         events=event_counts(now),
         latency=publish_latency(),
-        refreshes=token_refreshes(),
+        refreshes=refreshes,
+        stats_syncs=syncs,
+        stats_refreshed=refreshed,
         queues=queue_depths(),
         unclaimed=unclaimed,
         oldest_unclaimed_seconds=oldest,
@@ -104,6 +110,10 @@ def publications_by_status() -> dict[tuple[str, str], int]:
 
 def event_counts(now: datetime) -> dict[str, EventCounts]:
     outcome = Q(to_status__in=[Status.PUBLISHED, Status.FAILED])
+    # Retries move a row to publishing; the watchdog writes its report at the live status the row
+    # has. Naming to_status in both arms lets the (to_status, reason) index serve the whole filter.
+    retry = Q(to_status=Status.PUBLISHING)
+    unclaimed = Q(to_status__in=LIVE_STATUSES, reason=UNCLAIMED_REASON)
     first = Q(to_status=Status.PUBLISHED, attempt=1)
     recent = Q(created_at__gte=now - RECENT)
     aggregates = {
@@ -112,16 +122,16 @@ def event_counts(now: datetime) -> dict[str, EventCounts]:
         "first_attempt": Count("id", filter=first),
         "recent_outcomes": Count("id", filter=outcome & recent),
         "recent_first_attempt": Count("id", filter=first & recent),
-        "unclaimed": Count("id", filter=Q(reason=UNCLAIMED_REASON)),
+        "unclaimed": Count("id", filter=unclaimed),
         **{
-            f"retry_{kind}": Count("id", filter=Q(reason=reason))
+            f"retry_{kind}": Count("id", filter=retry & Q(reason=reason))
             for reason, kind in RETRY_REASONS.items()
         },
     }
     counts = {platform: EventCounts() for platform in PLATFORMS}
     rows = (
         PublicationEvent.objects.order_by()
-        .filter(outcome | Q(reason__in=[*RETRY_REASONS, UNCLAIMED_REASON]))
+        .filter(outcome | (retry & Q(reason__in=RETRY_REASONS)) | unclaimed)
         .values(platform=F("publication__platform"))
         .annotate(**aggregates)
     )
@@ -194,12 +204,27 @@ def publish_latency() -> dict[str, Histogram]:
     return histograms
 
 
-def token_refreshes() -> dict[tuple[str, str], int]:
+Series = dict[tuple[str, str], int]
+
+
+def counter_totals() -> tuple[Series, Series, dict[str, int]]:
+    """Token refreshes by (platform, result), stats syncs by (platform, result) and refreshed
+    publications by platform: cumulative totals kept as the rows are written (``totals.py``)."""
     refreshable = [slug for slug in PLATFORMS if _capable(slug, "refresh")]
-    counts = {(platform, result): 0 for platform in refreshable for result in RefreshResult.values}
-    for row in TokenRefresh.objects.order_by().values("platform", "result").annotate(n=Count("id")):
-        counts[(row["platform"], row["result"])] = row["n"]
-    return counts
+    with_stats = [slug for slug in PLATFORMS if _capable(slug, "stats")]
+    refreshes = {(p, result): 0 for p in refreshable for result in RefreshResult.values}
+    syncs = {(p, result): 0 for p in with_stats for result in StatsSyncResult.values}
+    refreshed = dict.fromkeys(with_stats, 0)
+    for (metric, platform, result), value in totals.read(
+        [totals.TOKEN_REFRESHES, totals.STATS_SYNCS, totals.STATS_REFRESHED]
+    ).items():
+        if metric == totals.TOKEN_REFRESHES:
+            refreshes[(platform, result)] = value
+        elif metric == totals.STATS_SYNCS:
+            syncs[(platform, result)] = value
+        else:
+            refreshed[platform] = value
+    return refreshes, syncs, refreshed
 
 
 def queue_depths() -> dict[str, tuple[int, int]]:

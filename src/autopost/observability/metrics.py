@@ -1,10 +1,12 @@
 """Prometheus metrics, derived from the database and the queue storage at scrape time.
 
 Every web process can answer a scrape with the same numbers, however many web processes and
-workers run on however many hosts: the publications, their events, the token refreshes and the
+workers run on however many hosts: the publications, their events, the counter totals and the
 worker heartbeats are rows everybody shares, so there are no per-process counters to add up.
-Counters are counts of append-only rows (events, refreshes); they only go down when rows are
-deleted (a user removes a clip), which Prometheus treats as a counter reset.
+Publication counters are counts of append-only event rows; they only go down when rows are
+deleted (a user removes a clip), which Prometheus treats as a counter reset. Token refreshes and
+stats syncs are pruned after a week, so theirs are totals kept as the rows are written
+(``MetricTotal``) and never go down.
 
 A scrape costs a handful of aggregate queries; the result is reused for
 ``AUTOPOST_METRICS_CACHE_SECONDS`` so several Prometheus servers cost no more than one.
@@ -54,6 +56,11 @@ METRICS: dict[str, Metric] = {
                "Retries: scheduled after a transient error, rate-limit re-delays, manual retries."),
         Metric("autopost_token_refreshes", "counter", ("platform", "result"),
                "Token refreshes: success, failed (refused, connection expired), error."),
+        Metric("autopost_stats_syncs", "counter", ("platform", "result"),
+               "Stats jobs that asked the platform: ok, deferred (yielded to publishing), "
+               "rate_limited, auth_failed, error."),
+        Metric("autopost_stats_refreshed", "counter", ("platform",),
+               "Publications whose stats a stats job refreshed."),
         Metric("autopost_queue_depth", "gauge", ("queue", "state"),
                "Jobs in the queue storage: pending (ready to run) and scheduled (for later)."),
         Metric("autopost_unclaimed_publications", "gauge", (),
@@ -117,6 +124,12 @@ def _state_families(snapshot: queries.Snapshot) -> Iterator[MetricFamily]:
     refreshes = _family("autopost_token_refreshes")
     for (platform, result), count in snapshot.refreshes.items():
         refreshes.add_metric([platform, result], count)
+    syncs = _family("autopost_stats_syncs")
+    for (platform, result), count in snapshot.stats_syncs.items():
+        syncs.add_metric([platform, result], count)
+    refreshed = _family("autopost_stats_refreshed")
+    for platform, count in snapshot.stats_refreshed.items():
+        refreshed.add_metric([platform], count)
     depth = _family("autopost_queue_depth")
     for queue, (pending, scheduled) in snapshot.queues.items():
         depth.add_metric([queue, "pending"], pending)
@@ -124,7 +137,7 @@ def _state_families(snapshot: queries.Snapshot) -> Iterator[MetricFamily]:
     staleness = _family("autopost_stats_staleness_seconds")
     for platform, seconds in snapshot.stats_staleness.items():
         staleness.add_metric([platform], seconds)
-    yield from (refreshes, depth, staleness)
+    yield from (refreshes, syncs, refreshed, depth, staleness)
     for name, value in [
         ("autopost_unclaimed_publications", snapshot.unclaimed),
         ("autopost_oldest_unclaimed_seconds", snapshot.oldest_unclaimed_seconds),

@@ -98,6 +98,12 @@ class Publication(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["connection", "status"]),
+            # Due stats (publishing/stats.py) were never read, or were published within 90 days:
+            # an index for each arm of that OR (the second also serves the staleness metric).
+            # Not led by status: SQLite without ANALYZE would then prefer them to (connection,
+            # status) for a single connection's rows (docs/architecture.md).
+            models.Index(fields=["stats_updated_at", "platform"], name="publication_stats_read_idx"),
+            models.Index(fields=["published_at"], name="publication_published_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -235,6 +241,8 @@ class PublicationEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The metrics count outcomes and retries by (to_status, reason) at every scrape.
+        indexes = [models.Index(fields=["to_status", "reason"], name="event_to_status_reason_idx")]
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status} ({self.reason})"

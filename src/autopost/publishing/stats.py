@@ -28,6 +28,7 @@ from autopost.connections.models import ConnectionStatus, PlatformConnection
 from autopost.connections.refresh import needs_refresh, refresh_connection
 from autopost.connections.service import provider_for
 from autopost.observability import events
+from autopost.observability.stats_syncs import record_stats_sync
 from autopost.platforms import PLATFORMS, get_provider, is_available
 from autopost.platforms.base import Stats
 from autopost.platforms.errors import AuthExpired, PlatformError, RateLimited
@@ -111,6 +112,8 @@ class SyncResult:
     requested: int = 0
     updated: int = 0
     missing: int = 0
+    due: int = 0  # publications the job selected
+    error: PlatformError | None = None  # what ended the job early
 
 
 def refresh_connection_stats(connection_id: int) -> SyncResult:
@@ -135,6 +138,8 @@ def refresh_connection_stats(connection_id: int) -> SyncResult:
         missing=result.missing,
         seconds=round(time.monotonic() - started, 3),
     )
+    if connection:
+        record_stats_sync(connection, result)
     return result
 
 
@@ -152,6 +157,7 @@ def _refresh(connection: PlatformConnection) -> SyncResult:
         .order_by(F("stats_updated_at").asc(nulls_first=True), "pk")
         .only("pk", "remote_id", *COUNTERS)[:MAX_PER_JOB]
     )
+    result.due = len(publications)
     try:
         provider = _provider(connection)
         for start in range(0, len(publications), BATCH_SIZE):
@@ -165,12 +171,12 @@ def _refresh(connection: PlatformConnection) -> SyncResult:
             result.missing += len(batch) - updated
     except RateLimited as exc:
         _pause(connection.pk, exc.retry_after_s)
-        return _deferred(result, exc.code)
+        return _deferred(result, exc.code, exc)
     except AuthExpired as exc:
         _pause(connection.pk, FAILURE_PAUSE_S)
-        return _failed(result, exc.code)
+        return _failed(result, exc.code, exc)
     except PlatformError as exc:  # transient or not, the rows stay due and the next round retries
-        return _failed(result, exc.code)
+        return _failed(result, exc.code, exc)
     return result
 
 
@@ -193,13 +199,13 @@ def _fetch(connection: PlatformConnection, provider, remote_ids: list[str]) -> d
         return provider_for(connection).fetch_stats(remote_ids)
 
 
-def _deferred(result: SyncResult, reason: str) -> SyncResult:
-    result.outcome, result.reason = "deferred", reason
+def _deferred(result: SyncResult, reason: str, error: PlatformError | None = None) -> SyncResult:
+    result.outcome, result.reason, result.error = "deferred", reason, error
     return result
 
 
-def _failed(result: SyncResult, reason: str) -> SyncResult:
-    result.outcome, result.reason = "failed", reason
+def _failed(result: SyncResult, reason: str, error: PlatformError) -> SyncResult:
+    result.outcome, result.reason, result.error = "failed", reason, error
     return result
 
 
