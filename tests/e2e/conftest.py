@@ -4,6 +4,8 @@ the queue backend under test, and the sandbox's real HTTP Telegram."""
 from __future__ import annotations
 
 import hashlib
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,19 +106,52 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def stack(transactional_db, sandbox_control, settings):
+@contextmanager
+def running_stack(env_overrides: dict[str, str], *, worker: bool = True):
+    """A creator with an API token, the web server (and a worker) on the test database; queues
+    and publications are emptied afterwards."""
+    from autopost.publishing.tasks import STATS_HUEY
+
     HUEY.flush()
+    STATS_HUEY.flush()
     user = User.objects.create_user("creator@example.com", "creator-password-1", plan=Plan.PRO)
     _, raw = ApiToken.issue(user)
     port = free_port()
     # Signed download links (Rutube pulls clips) must point at this web server.
-    env = child_env(**FAST, AUTOPOST_PUBLIC_URL=f"http://127.0.0.1:{port}", AUTOPOST_PORT=str(port))
+    env = child_env(**env_overrides, AUTOPOST_PUBLIC_URL=f"http://127.0.0.1:{port}", AUTOPOST_PORT=str(port))
     web, url = start_web(env, port)
     running = Stack(url=url, env=env, web=web, raw_token=raw)
     running.api = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {raw}"}, timeout=30)
-    running.start_worker()
-    yield running
-    running.stop()
-    HUEY.flush()
-    Publication.objects.all().delete()
+    if worker:
+        running.start_worker()
+    try:
+        yield running
+    finally:
+        running.stop()
+        HUEY.flush()
+        STATS_HUEY.flush()
+        Publication.objects.all().delete()
+
+
+@pytest.fixture
+def stack(transactional_db, sandbox_control, settings):
+    with running_stack(FAST) as running:
+        yield running
+
+
+@contextmanager
+def signed_in_session(url: str):
+    """A browser-like HTTP session signed in through the real login form (cookies, CSRF)."""
+    client = httpx.Client(base_url=url, follow_redirects=False, timeout=30)
+    page = client.get("/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    signed_in = client.post(
+        "/login/",
+        data={"username": "creator@example.com", "password": "creator-password-1", "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{url}/login/"},
+    )
+    assert signed_in.status_code == 302, signed_in.text
+    try:
+        yield client
+    finally:
+        client.close()

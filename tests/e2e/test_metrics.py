@@ -4,17 +4,14 @@ follows the workers, and the metrics endpoint refuses strangers."""
 from __future__ import annotations
 
 import math
-import re
 
 import httpx
 import pytest
 from django.utils import timezone
 
-from autopost.accounts.models import ApiToken, User
-from autopost.accounts.plans import Plan
 from autopost.connections.models import PlatformConnection
-from autopost.testing.processes import child_env, free_port, start_web, wait_for
-from tests.e2e.conftest import FAST, Stack
+from autopost.testing.processes import wait_for
+from tests.e2e.conftest import FAST, Stack, running_stack, signed_in_session
 from tests.e2e.test_vk import VK_FAST, connect_vk
 from tests.observability.scrape import Scrape, parse
 
@@ -35,41 +32,15 @@ OBSERVED = {
 @pytest.fixture
 def observed(transactional_db, sandbox_control):
     """The web server alone (tests start workers when they want them)."""
-    from huey.contrib.djhuey import HUEY
-
-    from autopost.publishing.models import Publication
-    from autopost.publishing.tasks import STATS_HUEY
-
-    HUEY.flush()
-    STATS_HUEY.flush()
-    user = User.objects.create_user("creator@example.com", "creator-password-1", plan=Plan.PRO)
-    _, raw = ApiToken.issue(user)
-    port = free_port()
-    env = child_env(**OBSERVED, AUTOPOST_PUBLIC_URL=f"http://127.0.0.1:{port}", AUTOPOST_PORT=str(port))
-    web, url = start_web(env, port)
-    stack = Stack(url=url, env=env, web=web, raw_token=raw)
-    stack.api = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {raw}"}, timeout=30)
-    yield stack
-    stack.stop()
-    HUEY.flush()
-    STATS_HUEY.flush()
-    Publication.objects.all().delete()
+    with running_stack(OBSERVED, worker=False) as stack:
+        yield stack
 
 
 @pytest.fixture
 def browser(observed):
     """A signed-in browser session on the real web server (VK connects through VK ID in it)."""
-    client = httpx.Client(base_url=observed.url, follow_redirects=False, timeout=30)
-    page = client.get("/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    signed_in = client.post(
-        "/login/",
-        data={"username": "creator@example.com", "password": "creator-password-1", "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{observed.url}/login/"},
-    )
-    assert signed_in.status_code == 302, signed_in.text
-    yield client
-    client.close()
+    with signed_in_session(observed.url) as client:
+        yield client
 
 
 def scrape(stack: Stack) -> Scrape:

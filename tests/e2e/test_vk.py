@@ -3,7 +3,6 @@
 import re
 import time
 
-import httpx
 import pytest
 from django.conf import settings
 
@@ -11,6 +10,7 @@ from autopost.clips.models import Clip
 from autopost.publishing.models import Publication
 from autopost.sandbox import demo
 from tests.connections.vk_flow import consent
+from tests.e2e.conftest import signed_in_session
 
 VK_FAST = {"AUTOPOST_VK_CLIP_POLL_SECONDS": "0.2"}
 
@@ -18,17 +18,8 @@ VK_FAST = {"AUTOPOST_VK_CLIP_POLL_SECONDS": "0.2"}
 @pytest.fixture
 def browser(stack):
     """A signed-in browser session on the real web server."""
-    client = httpx.Client(base_url=stack.url, follow_redirects=False, timeout=30)
-    page = client.get("/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    signed_in = client.post(
-        "/login/",
-        data={"username": "creator@example.com", "password": "creator-password-1", "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{stack.url}/login/"},
-    )
-    assert signed_in.status_code == 302, signed_in.text
-    yield client
-    client.close()
+    with signed_in_session(stack.url) as client:
+        yield client
 
 
 def connect_vk(browser, stack) -> dict:
