@@ -25,3 +25,20 @@ def fresh_rate_limits():
 
     ratelimit.reset()
     yield
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Clips stored in this test's own folder, so "nothing was stored" can be checked."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="session")
+def video_bytes(tmp_path_factory) -> bytes:
+    """A real 2-second H.264 portrait clip (360×640), made once per test session."""
+    from autopost.clips.media import make_sample_clip
+
+    path = tmp_path_factory.mktemp("video") / "sample.mp4"
+    make_sample_clip(path, seconds=2, width=360, height=640)
+    return path.read_bytes()

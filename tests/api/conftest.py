@@ -23,9 +23,8 @@ def bob_api(bob) -> Client:
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
+def _own_media_folder(media_root):
     """Each test stores clips in its own folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,8 @@ def fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _own_media_folder(media_root):
+    """Each test stores clips in its own folder."""
 
 
 @pytest.fixture

@@ -12,17 +12,7 @@ from autopost.clips.models import Clip
 from autopost.clips.service import create_clip
 from tests.factories import make_clip
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(scope="module")
-def sample_bytes(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("poster") / "sample.mp4"
-    make_sample_clip(path, seconds=2, width=360, height=640)
-    return path.read_bytes()
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def decode_jpeg(data: bytes) -> av.VideoFrame:
@@ -65,9 +55,9 @@ def test_the_poster_is_taken_a_second_in_a_tenth_into_long_clips_and_never_past_
     assert poster.poster_time(duration) == pytest.approx(expected)
 
 
-def test_a_poster_is_a_jpeg_480_pixels_high_keeping_the_aspect(tmp_path, sample_bytes):
+def test_a_poster_is_a_jpeg_480_pixels_high_keeping_the_aspect(tmp_path, video_bytes):
     path = tmp_path / "clip.mp4"
-    path.write_bytes(sample_bytes)
+    path.write_bytes(video_bytes)
 
     frame = decode_jpeg(poster.poster_jpeg(path, 2.0))
 
@@ -98,16 +88,16 @@ def test_a_file_that_is_not_a_video_gives_no_poster(tmp_path):
         poster.poster_jpeg(path, 1.0)
 
 
-def test_a_new_clip_gets_its_poster_next_to_it(alice, sample_bytes):
-    clip = create_clip(alice, io.BytesIO(sample_bytes), filename="закат.mp4", title="Закат")
+def test_a_new_clip_gets_its_poster_next_to_it(alice, video_bytes):
+    clip = create_clip(alice, io.BytesIO(video_bytes), filename="закат.mp4", title="Закат")
 
     assert clip.poster_key == clip.storage_key.removesuffix(".mp4") + ".jpg"
     with default_storage.open(clip.poster_key) as fh:
         assert decode_jpeg(fh.read()).height == 480
 
 
-def test_an_older_clip_gets_its_poster_when_first_asked(alice, sample_bytes):
-    clip = make_clip(alice, payload=sample_bytes, duration=2.0)
+def test_an_older_clip_gets_its_poster_when_first_asked(alice, video_bytes):
+    clip = make_clip(alice, payload=video_bytes, duration=2.0)
     assert clip.poster_key == ""
 
     key = poster.ensure_poster(clip)
@@ -117,8 +107,8 @@ def test_an_older_clip_gets_its_poster_when_first_asked(alice, sample_bytes):
     assert poster.ensure_poster(Clip.objects.get(pk=clip.pk)) == key  # made once
 
 
-def test_a_lost_poster_is_made_again(alice, sample_bytes):
-    clip = create_clip(alice, io.BytesIO(sample_bytes), filename="a.mp4", title="A")
+def test_a_lost_poster_is_made_again(alice, video_bytes):
+    clip = create_clip(alice, io.BytesIO(video_bytes), filename="a.mp4", title="A")
     default_storage.delete(clip.poster_key)
 
     key = poster.ensure_poster(clip)

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from autopost.accounts.plans import Plan
-from autopost.clips.media import make_sample_clip
 from autopost.clips.models import Clip
 from autopost.clips.service import create_clip
 from autopost.connections.models import ConnectionStatus
@@ -24,17 +23,7 @@ MB = 1024 * 1024
 HTMX = {"HTTP_HX_REQUEST": "true"}
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(scope="module")
-def video_bytes(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("clips") / "sample.mp4"
-    make_sample_clip(path, seconds=2, width=360, height=640)
-    return path.read_bytes()
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture
