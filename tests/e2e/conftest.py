@@ -110,10 +110,14 @@ def sha256(path: Path) -> str:
 def running_stack(env_overrides: dict[str, str], *, worker: bool = True):
     """A creator with an API token, the web server (and a worker) on the test database; queues
     and publications are emptied afterwards."""
+    from django.core.cache import cache
+
     from autopost.publishing.tasks import STATS_HUEY
 
     HUEY.flush()
     STATS_HUEY.flush()
+    # Locks and pauses are keyed by row ids, and ids repeat across tests: start from a clean cache.
+    cache.clear()
     user = User.objects.create_user("creator@example.com", "creator-password-1", plan=Plan.PRO)
     _, raw = ApiToken.issue(user)
     port = free_port()

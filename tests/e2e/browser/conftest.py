@@ -23,21 +23,28 @@ ARTIFACTS = Path(os.environ.get("AUTOPOST_ARTIFACTS_DIR", "test-artifacts")) / "
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-# Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-# synchronous and safe, so Django's async-context guard is switched off for these tests only.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """One Chromium per test module. Playwright's sync API runs an event loop in this thread for as
+    long as it is open, so it must not outlive the browser tests (other tests use asyncio.run)."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does it)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    # The test's own ORM calls are synchronous and safe; Django's async-context guard would see
+    # Playwright's loop and refuse them, so it is off while the browser is open, and only then.
+    guard = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            yield browser
+            browser.close()
+    finally:
+        if guard is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = guard
 
 
 @pytest.fixture
