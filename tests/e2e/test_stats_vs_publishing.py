@@ -51,9 +51,17 @@ def test_a_publication_goes_out_while_a_slow_stats_job_runs(
         "delay", platform="vk", method="video.get", delay_s=VIDEO_GET_S, count=2
     )
 
-    stats_job(vk.pk)  # what the collector's round enqueues, on the stats queue the worker consumes
-    wait_for(lambda: video_get_faults_left(sandbox_control) == 1, 30,
-             message="the worker's stats job to be inside its first (slow) video.get")
+    # What the collector's round enqueues, on the stats queue the worker consumes; through a fresh
+    # handle on the queue storage (an earlier test may have replaced the queue file under ours).
+    close = getattr(STATS_HUEY.storage, "close", None)
+    if close:
+        close()
+    stats_job(vk.pk)
+    try:
+        wait_for(lambda: video_get_faults_left(sandbox_control) == 1, 30,
+                 message="the worker's stats job to be inside its first (slow) video.get")
+    except AssertionError as timeout:
+        raise AssertionError(f"{timeout}\n--- worker log ---\n{stack.logs()[-6000:]}") from None
 
     started = time.monotonic()
     [result] = stack.publish(clip["id"], [vk.pk])
