@@ -14,7 +14,12 @@ class SandboxControl:
 
     def __init__(self, base_url: str, timeout: float = 10.0):
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=f"{self.base_url}/_control", timeout=timeout)
+        # A fresh connection per call: control calls are rare, and a kept-alive one can be closed
+        # by the server's idle timeout just as the next call reuses it.
+        self._http = httpx.Client(
+            base_url=f"{self.base_url}/_control", timeout=timeout,
+            limits=httpx.Limits(max_keepalive_connections=0),
+        )
 
     @property
     def telegram_api_url(self) -> str:
