@@ -21,7 +21,16 @@ CHROMIUM_FLAGS = [
 ]
 ARTIFACTS = Path(os.environ.get("AUTOPOST_ARTIFACTS_DIR", "test-artifacts")) / "screenshots"
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is an e2e browser test (``pytestmark`` in a conftest marks
+    nothing, and CI deselects ``browser`` on its second backend)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.browser)
 
 @pytest.fixture(scope="module")
 def chromium():
